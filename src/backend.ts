@@ -1,0 +1,116 @@
+/**
+ * Where answers come from: the live Cekura API, or the embedded Cekura-compatible backend on
+ * 127.0.0.1 (demo data or a user's file). Either way the tool talks HTTP through the same
+ * upstream client: one code path. Heavy parts (undici, the dataset, the engine) load on the
+ * first call, not at start-up.
+ */
+import { randomBytes } from "node:crypto";
+import { basename } from "node:path";
+import type { UpstreamClient } from "./cekura/client.js";
+import type { Config } from "./config.js";
+import { err, ok, type Result, type ToolError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { DataSource } from "./report/describe.js";
+import { UPSTREAM_MAX_WINDOW_DAYS } from "./widget/catalogue.js";
+
+export interface Backend {
+  client: UpstreamClient;
+  source: DataSource;
+  /** The API's 30-day rule, checked before sending; undefined for local files (no such limit). */
+  maxWindowDays?: number;
+}
+
+export interface BackendProvider {
+  get(): Promise<Result<Backend, ToolError>>;
+  /** Aborts in-flight requests and stops the embedded backend, if any. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const NO_KEY_MESSAGE =
+  "No Cekura API key is configured, so there is no data to query. Three ways on: " +
+  "(1) set CEKURA_API_KEY in this MCP server's env block of your client config (Claude Desktop: mcpServers.<name>.env; Claude Code: claude mcp add ... -e CEKURA_API_KEY=...) and restart the server; " +
+  "(2) start the server with --demo (or CEKURA_DEMO=1) to try it on built-in demo data; " +
+  "(3) start it with --data FILE to analyse exported call logs (NDJSON, a JSON array or call-log API pages) offline. " +
+  "Tell the user; retrying the call will not help.";
+
+export function createBackendProvider(config: Config, logger: Logger): BackendProvider {
+  let pending: Promise<Result<Backend, ToolError>> | undefined;
+  let closers: (() => Promise<void>)[] = [];
+  let closed = false;
+
+  async function open(): Promise<Result<Backend, ToolError>> {
+    const { createUpstreamClient } = await import("./cekura/client.js");
+    if (config.mode === "live") {
+      if (!config.apiKey) return err({ category: "config", message: NO_KEY_MESSAGE });
+      const client = createUpstreamClient({
+        baseUrl: config.baseUrl,
+        apiKey: config.apiKey,
+        deadlineMs: config.deadlineMs,
+      });
+      closers.push(() => client.close());
+      return ok({ client, source: { kind: "live" }, maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS });
+    }
+
+    const [{ createCallStore }, { startLocalBackend }] = await Promise.all([
+      import("./local/store.js"),
+      import("./local/listener.js"),
+    ]);
+    let calls: import("./local/calls.js").CallLog[];
+    let source: DataSource;
+    if (config.mode === "demo") {
+      const { generateDemoCalls } = await import("./local/dataset.js");
+      calls = generateDemoCalls();
+      source = { kind: "demo" };
+    } else {
+      const { loadCallsFile } = await import("./local/loader.js");
+      const file = config.dataFile ?? "";
+      const loaded = await loadCallsFile(file);
+      if (!loaded.ok) return loaded;
+      const { skipped, reasons } = loaded.value;
+      calls = loaded.value.calls;
+      if (skipped > 0) {
+        logger.warning(`Skipped ${skipped} bad rows in ${basename(file)}`, { first_reasons: reasons.join(" | ") });
+      }
+      logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
+      source = { kind: "local", label: basename(file) };
+    }
+    // A per-process key keeps other local processes from using the listener.
+    const localKey = randomBytes(24).toString("base64url");
+    const store = createCallStore(calls);
+    const listener = await startLocalBackend({ store, apiKey: localKey, mode: config.mode });
+    const client = createUpstreamClient({ baseUrl: listener.url, apiKey: localKey, deadlineMs: config.deadlineMs });
+    closers.push(
+      () => client.close(),
+      () => listener.close(),
+    );
+    logger.debug(`Embedded backend listening on ${listener.url}`);
+    return ok({
+      client,
+      source,
+      ...(config.mode === "demo" ? { maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : {}),
+    });
+  }
+
+  return {
+    get() {
+      if (closed) return Promise.resolve(err({ category: "cancelled", message: "The server is shutting down." }));
+      if (!pending) {
+        pending = open().catch((e: unknown): Result<Backend, ToolError> => {
+          logger.error("Could not start the data backend", { error: e instanceof Error ? e.message : String(e) });
+          pending = undefined; // a later call may try again
+          return err({
+            category: "config",
+            message: `The data backend could not start: ${e instanceof Error ? e.message : String(e)}. Check the server's stderr log.`,
+          });
+        });
+      }
+      return pending;
+    },
+    async close() {
+      closed = true;
+      const all = closers;
+      closers = [];
+      await Promise.allSettled(all.map((c) => c()));
+    },
+  };
+}

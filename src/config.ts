@@ -1,0 +1,234 @@
+/**
+ * The one place that reads flags and the environment. Pure: `parseCommandLine(argv, env)` returns
+ * what to run or a usage error (exit code 2); nothing here prints or exits.
+ */
+import { RELATIVE_DATETIME } from "./widget/time.js";
+
+export const DEFAULT_BASE_URL = "https://api.cekura.ai";
+export const DEFAULT_DEADLINE_MS = 30_000;
+export const MAX_DEADLINE_MS = 50_000;
+export const DEFAULT_WINDOW = "now-7d";
+export const DEFAULT_BUDGET_CHARS = 24_000;
+export const MIN_BUDGET_CHARS = 4_000;
+export const MAX_BUDGET_CHARS = 200_000;
+
+export const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type Mode = "live" | "demo" | "data";
+
+export interface Config {
+  mode: Mode;
+  /** Never printed, logged or echoed. Only used for the X-CEKURA-API-KEY header. */
+  apiKey?: string;
+  baseUrl: string;
+  dataFile?: string;
+  deadlineMs: number;
+  defaultWindow: string;
+  budgetChars: number;
+  logLevel: LogLevel;
+}
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "serve"; config: Config }
+  | { kind: "preview"; config: Config; args: PreviewArgs };
+
+/** The one-shot CLI's query flags; turned into tool arguments by cli.ts. */
+export interface PreviewArgs {
+  json?: string;
+  chart?: string;
+  field?: string;
+  agg?: string;
+  period?: string;
+  last?: string;
+  metric?: string;
+  filters?: string;
+  format: "markdown" | "json";
+}
+
+export interface UsageError {
+  message: string;
+  exitCode: 2;
+}
+
+type Parsed = { ok: true; command: Command } | { ok: false; error: UsageError };
+
+const usage = (message: string): Parsed => ({
+  ok: false,
+  error: { message: `${message}\nRun with --help for the flags.`, exitCode: 2 },
+});
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** https anywhere; plain http only to loopback hosts (tests and the embedded backend). */
+export function checkBaseUrl(raw: string): { ok: true; url: string } | { ok: false; message: string } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return { ok: false, message: `CEKURA_BASE_URL is not a URL: ${JSON.stringify(raw.slice(0, 100))}.` };
+  }
+  if (u.username || u.password) {
+    return { ok: false, message: "CEKURA_BASE_URL must not carry credentials; set CEKURA_API_KEY instead." };
+  }
+  if (u.search || u.hash) return { ok: false, message: "CEKURA_BASE_URL must not have a query or fragment." };
+  if (u.protocol === "https:") return { ok: true, url: u.origin + u.pathname.replace(/\/+$/, "") };
+  if (u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname)) {
+    return { ok: true, url: u.origin + u.pathname.replace(/\/+$/, "") };
+  }
+  return {
+    ok: false,
+    message: `CEKURA_BASE_URL must be https (plain http only to 127.0.0.1, localhost or [::1]); got ${u.protocol}//${u.host}.`,
+  };
+}
+
+function intSetting(name: string, raw: string, min: number, max: number): number | string {
+  if (!/^\d+$/.test(raw.trim())) return `${name} must be a whole number; got ${JSON.stringify(raw.slice(0, 40))}.`;
+  const n = Number(raw);
+  if (n < min || n > max) return `${name} must be between ${min} and ${max}; got ${n}.`;
+  return n;
+}
+
+const FLAG_HELP = ["--help", "-h"];
+const VALUE_FLAGS = new Set([
+  "--data",
+  "--base-url",
+  "--timeout-ms",
+  "--default-window",
+  "--max-result-chars",
+  "--log-level",
+  // preview
+  "--json",
+  "--chart",
+  "--field",
+  "--agg",
+  "--period",
+  "--last",
+  "--metric",
+  "--filters",
+  "--format",
+]);
+const PREVIEW_ONLY = new Set([
+  "--json",
+  "--chart",
+  "--field",
+  "--agg",
+  "--period",
+  "--last",
+  "--metric",
+  "--filters",
+  "--format",
+]);
+
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Parsed {
+  const flags = new Map<string, string>();
+  const switches = new Set<string>();
+  let subcommand: "preview" | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (FLAG_HELP.includes(arg)) return { ok: true, command: { kind: "help" } };
+    if (arg === "--version" || arg === "-v") return { ok: true, command: { kind: "version" } };
+    if (i === 0 && arg === "preview") {
+      subcommand = "preview";
+      continue;
+    }
+    if (arg === "--demo") {
+      switches.add(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_FLAGS.has(name)) {
+      let value: string | undefined;
+      if (eq > 0 && name !== arg) value = arg.slice(eq + 1);
+      else {
+        value = argv[i + 1];
+        i++;
+      }
+      if (value === undefined) return usage(`${name} needs a value.`);
+      if (PREVIEW_ONLY.has(name) && subcommand !== "preview") {
+        return usage(`${name} belongs to the preview command: cekura-dashboards-mcp preview ${name} ...`);
+      }
+      flags.set(name, value);
+      continue;
+    }
+    if (arg === "--api-key" || arg.startsWith("--api-key=")) {
+      return usage("There is no --api-key flag: command lines are visible to other users. Set CEKURA_API_KEY.");
+    }
+    return usage(`Unknown ${arg.startsWith("-") ? "flag" : "argument"}: ${JSON.stringify(arg.slice(0, 60))}.`);
+  }
+
+  const demo = switches.has("--demo") || /^(1|true|yes)$/i.test(env.CEKURA_DEMO ?? "");
+  const dataFile = flags.get("--data") ?? (env.CEKURA_DATA_FILE || undefined);
+  if (demo && dataFile) return usage("Choose one of --demo and --data FILE.");
+  const mode: Mode = demo ? "demo" : dataFile ? "data" : "live";
+
+  const base = checkBaseUrl(flags.get("--base-url") ?? (env.CEKURA_BASE_URL || DEFAULT_BASE_URL));
+  if (!base.ok) return usage(base.message);
+
+  const deadline = intSetting(
+    "CEKURA_TIMEOUT_MS",
+    flags.get("--timeout-ms") ?? env.CEKURA_TIMEOUT_MS ?? String(DEFAULT_DEADLINE_MS),
+    1_000,
+    MAX_DEADLINE_MS,
+  );
+  if (typeof deadline === "string") return usage(deadline);
+
+  const budget = intSetting(
+    "CEKURA_MAX_RESULT_CHARS",
+    flags.get("--max-result-chars") ?? env.CEKURA_MAX_RESULT_CHARS ?? String(DEFAULT_BUDGET_CHARS),
+    MIN_BUDGET_CHARS,
+    MAX_BUDGET_CHARS,
+  );
+  if (typeof budget === "string") return usage(budget);
+
+  const defaultWindow = (flags.get("--default-window") ?? env.CEKURA_DEFAULT_WINDOW ?? DEFAULT_WINDOW).trim();
+  if (!RELATIVE_DATETIME.test(defaultWindow) || defaultWindow === "now") {
+    return usage(
+      `CEKURA_DEFAULT_WINDOW must be a relative start such as now-7d, now-24h or today-30d; got ${JSON.stringify(defaultWindow.slice(0, 40))}.`,
+    );
+  }
+
+  const level = (flags.get("--log-level") ?? env.CEKURA_LOG_LEVEL ?? "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    return usage(`CEKURA_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(level.slice(0, 20))}.`);
+  }
+
+  const apiKey = env.CEKURA_API_KEY?.trim() || undefined;
+  const config: Config = {
+    mode,
+    baseUrl: base.url,
+    deadlineMs: deadline,
+    defaultWindow,
+    budgetChars: budget,
+    logLevel: level as LogLevel,
+  };
+  if (apiKey) config.apiKey = apiKey;
+  if (dataFile) config.dataFile = dataFile;
+
+  if (subcommand === "preview") {
+    const format = flags.get("--format") ?? "markdown";
+    if (format !== "markdown" && format !== "json") return usage("--format is markdown or json.");
+    const args: PreviewArgs = { format };
+    for (const [flag, key] of [
+      ["--json", "json"],
+      ["--chart", "chart"],
+      ["--field", "field"],
+      ["--agg", "agg"],
+      ["--period", "period"],
+      ["--last", "last"],
+      ["--metric", "metric"],
+      ["--filters", "filters"],
+    ] as const) {
+      const v = flags.get(flag);
+      if (v !== undefined) args[key] = v;
+    }
+    if (args.json === undefined && args.chart === undefined) {
+      return usage("preview needs --chart (with --field, --agg, --period as the chart needs) or --json '{...}'.");
+    }
+    return { ok: true, command: { kind: "preview", config, args } };
+  }
+  return { ok: true, command: { kind: "serve", config } };
+}

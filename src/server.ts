@@ -1,0 +1,70 @@
+/**
+ * createServer(deps): the MCP server with its tools (prompts and resources register here too).
+ * No I/O of its own: main.ts connects a transport. The low-level Server is used so that we
+ * publish our own portable JSON Schema and shape every error ourselves (the SDK's own argument
+ * validation would answer before our lenient parsing and our messages could).
+ */
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  SetLevelRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { BackendProvider } from "./backend.js";
+import type { LogLevel } from "./config.js";
+import type { Logger } from "./logger.js";
+import { SERVER_INSTRUCTIONS } from "./prompts.js";
+import { errorAnswer } from "./report/index.js";
+import { previewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
+import { VERSION } from "./version.js";
+
+export interface ServerDeps {
+  backend: BackendProvider;
+  logger: Logger;
+  defaultWindow: string;
+  budgetChars: number;
+  now?: () => number;
+}
+
+export function createServer(deps: ServerDeps): { server: Server; close: () => Promise<void> } {
+  const server = new Server(
+    { name: "cekura-dashboards-mcp", title: "Cekura dashboards", version: VERSION },
+    {
+      capabilities: { tools: { listChanged: false }, logging: {} },
+      instructions: SERVER_INSTRUCTIONS,
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [toolDefinition()] }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    if (name !== TOOL_NAME) {
+      return { ...errorAnswer({
+        category: "invalid_arguments",
+        message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
+      }) };
+    }
+    return { ...(await previewWidgetData(deps, args, extra.signal)) };
+  });
+
+  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    deps.logger.setClientLevel(request.params.level as LogLevel);
+    return {};
+  });
+
+  deps.logger.setNotifier((level, data) => {
+    server.sendLoggingMessage({ level, logger: "cekura-dashboards-mcp", data }).catch(() => {
+      // not connected, or the client went away: stderr already has the line
+    });
+  });
+
+  return {
+    server,
+    close: async () => {
+      deps.logger.setNotifier(undefined);
+      await deps.backend.close();
+      await server.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * The one table of the widget domain: chart types, aggregations, plot fields with their data
+ * types, filter fields with their value types and operators, and the valid combinations.
+ *
+ * Everything else reads it: the zod input schema and its JSON Schema, the validation rules and
+ * their messages, the reference resource, and the local engine. Do not restate any of it
+ * elsewhere. Source: ../shared/reference/cekura-widgets-api.md; entries marked ASSUMPTION are
+ * our rules where the upstream documentation is silent.
+ */
+
+export const CHART_TYPES = ["line", "bar", "pie", "stat"] as const;
+export type ChartType = (typeof CHART_TYPES)[number];
+
+export const AGGREGATIONS = ["count", "sum", "avg", "min", "max", "p50", "p95", "p99"] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+export const PERCENTILES: readonly Aggregation[] = ["p50", "p95", "p99"];
+
+export const TIME_PERIODS = ["hour", "day", "week", "month"] as const;
+export type TimePeriod = (typeof TIME_PERIODS)[number];
+
+export const DATA_TYPES = ["numeric", "boolean", "string", "datetime", "dynamic"] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+export type ConcreteDataType = Exclude<DataType, "dynamic">;
+
+export const OPERATORS = [
+  "eq",
+  "neq",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "contains",
+  "startswith",
+  "endswith",
+  "in",
+  "isnull",
+  "regex",
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const GROUP_OPERATORS = ["and", "or", "same_row"] as const;
+export type GroupOperator = (typeof GROUP_OPERATORS)[number];
+
+export const GROUP_BY_TYPES = ["field", "bucket"] as const;
+export type GroupByType = (typeof GROUP_BY_TYPES)[number];
+
+/** Which charts and aggregations a plotted data type allows (reference §1, "Valid combinations"). */
+export const COMBINATIONS: Record<
+  ConcreteDataType,
+  { charts: readonly ChartType[]; aggregations: readonly Aggregation[] }
+> = {
+  // ASSUMPTION: percentiles are allowed for numeric data only.
+  numeric: {
+    charts: ["line", "bar"],
+    aggregations: ["count", "sum", "avg", "min", "max", "p50", "p95", "p99"],
+  },
+  boolean: { charts: ["pie", "bar"], aggregations: ["count", "avg"] },
+  string: { charts: ["pie", "bar"], aggregations: ["count"] },
+  datetime: { charts: ["line", "bar"], aggregations: ["count", "min", "max"] },
+};
+
+/**
+ * Metric evaluation types and the data type their values plot as. ASSUMPTION: the guide does not
+ * say how binary and rating map; binary is boolean, a rating (continuous_qualitative) numeric.
+ */
+export const METRIC_EVAL_TYPES = ["binary", "numeric", "continuous_qualitative", "enum"] as const;
+export type MetricEvalType = (typeof METRIC_EVAL_TYPES)[number];
+export const METRIC_VALUE_COMBINATIONS: Record<
+  MetricEvalType,
+  { dataType: ConcreteDataType; charts: readonly ChartType[]; aggregations: readonly Aggregation[] }
+> = {
+  binary: { dataType: "boolean", ...COMBINATIONS.boolean },
+  numeric: {
+    dataType: "numeric",
+    charts: ["line", "bar", "pie"],
+    aggregations: COMBINATIONS.numeric.aggregations,
+  },
+  continuous_qualitative: {
+    dataType: "numeric",
+    charts: ["line", "bar", "pie"],
+    aggregations: COMBINATIONS.numeric.aggregations,
+  },
+  enum: { dataType: "string", charts: ["pie"], aggregations: [] },
+};
+
+/** What a metric value allows before we know the metric's type: the union of every type's. */
+export const DYNAMIC_COMBINATION = {
+  charts: ["line", "bar", "pie"] as readonly ChartType[],
+  aggregations: AGGREGATIONS as readonly Aggregation[],
+};
+
+export interface PlotField {
+  /** Exact field name, or a prefix ending in "." for families such as `metadata.`. */
+  name: string;
+  prefix?: boolean;
+  dataType: DataType;
+  /** Unit of the plotted value, where known. */
+  unit?: string;
+  description: string;
+  /** `metric` (a metric id) must be given with this field. */
+  requiresMetric?: boolean;
+}
+
+export const PLOT_FIELDS: readonly PlotField[] = [
+  { name: "duration", dataType: "numeric", unit: "s", description: "call duration in seconds" },
+  { name: "success", dataType: "boolean", description: "whether the call succeeded" },
+  { name: "is_reviewed", dataType: "boolean", description: "whether someone reviewed the call" },
+  { name: "call_ended_reason", dataType: "string", description: "why the call ended" },
+  { name: "dropoff_point", dataType: "string", description: "where in the flow the caller dropped off" },
+  { name: "topic", dataType: "string", description: "the call's topic" },
+  { name: "agent_id", dataType: "numeric", description: "the id of the agent that took the call" },
+  {
+    name: "metadata.",
+    prefix: true,
+    dataType: "string",
+    description: "a top-level key of the call's metadata, e.g. metadata.region",
+  },
+  {
+    name: "metric_evaluations.value",
+    dataType: "dynamic",
+    requiresMetric: true,
+    description: "the value of one metric's evaluation; set `metric` to the metric id",
+  },
+];
+
+/** Value types of filter fields. `datetime` values are relative (now-7d, today) or ISO 8601 strings. */
+export type ValueType = "integer" | "number" | "boolean" | "string" | "datetime" | "dynamic";
+
+export interface FilterField {
+  name: string;
+  prefix?: boolean;
+  valueType: ValueType;
+  operators: readonly Operator[];
+  description: string;
+  /** Marks rules that are ours because the guide is silent. */
+  assumption?: string;
+  /** Fields that may appear inside a `same_row` group. */
+  metricRow?: boolean;
+}
+
+const COMPARISONS: readonly Operator[] = ["eq", "neq", "gt", "gte", "lt", "lte"];
+
+export const FILTER_FIELDS: readonly FilterField[] = [
+  {
+    name: "id",
+    valueType: "integer",
+    operators: ["eq", "in", "gt", "gte", "lt", "lte"],
+    description: "call id",
+  },
+  {
+    name: "success",
+    valueType: "boolean",
+    operators: ["eq", "neq", "isnull"],
+    description: "call succeeded",
+  },
+  {
+    name: "duration",
+    valueType: "number",
+    operators: ["eq", "gt", "gte", "lt", "lte"],
+    description: "duration in seconds",
+  },
+  {
+    name: "customer_number",
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "startswith", "in"],
+    description: "caller's phone number",
+  },
+  {
+    name: "call_ended_reason",
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "in"],
+    description: "why the call ended",
+  },
+  {
+    name: "dropoff_point",
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "in", "isnull"],
+    description: "where the caller dropped off",
+  },
+  {
+    name: "topic",
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "in", "isnull"],
+    description: "call topic",
+  },
+  {
+    name: "timestamp",
+    valueType: "datetime",
+    operators: ["eq", "gt", "gte", "lt", "lte"],
+    description: "call start (UTC): now, today, now-7d, today-1M or ISO 8601",
+  },
+  { name: "is_reviewed", valueType: "boolean", operators: ["eq"], description: "call was reviewed" },
+  {
+    name: "agent.id",
+    valueType: "integer",
+    operators: ["eq", "neq", "in"],
+    description: "agent id",
+    assumption: "operators not listed upstream; we allow eq, neq, in",
+  },
+  {
+    name: "agent.agent_name",
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "in"],
+    description: "agent name",
+    assumption: "operators not listed upstream; we allow eq, neq, contains, in",
+  },
+  {
+    name: "metadata.",
+    prefix: true,
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "startswith", "endswith", "in", "isnull"],
+    description: "a top-level metadata key, e.g. metadata.region",
+  },
+  {
+    name: "metric_evaluations.value",
+    valueType: "dynamic",
+    operators: COMPARISONS,
+    description: "a metric evaluation's value (number, boolean or string)",
+    metricRow: true,
+  },
+  {
+    name: "metric_evaluations.metric.id",
+    valueType: "integer",
+    operators: ["eq", "in"],
+    description: "the evaluated metric's id",
+    metricRow: true,
+  },
+  {
+    name: "metric_evaluations.metric.name",
+    valueType: "string",
+    operators: ["eq", "neq", "contains", "in"],
+    description: "the evaluated metric's name",
+    metricRow: true,
+  },
+];
+
+/** Operators whose value is a string pattern, whatever the field's type. */
+export const TEXT_OPERATORS: readonly Operator[] = ["contains", "startswith", "endswith", "regex"];
+/** Operators that open a time window when used on `timestamp`. */
+export const START_OPERATORS: readonly Operator[] = ["gt", "gte"];
+export const END_OPERATORS: readonly Operator[] = ["lt", "lte"];
+
+/** The request body fields the API knows (reference §1), in the order we send them. */
+export const REQUEST_FIELDS = [
+  "chart_type",
+  "field",
+  "filters",
+  "dashboard_filters",
+  "aggregation_function",
+  "time_period",
+  "metric",
+  "group_by",
+  "data_type",
+  "dashboard",
+  "name",
+] as const;
+export type RequestField = (typeof REQUEST_FIELDS)[number];
+
+/** Metadata keys: one top-level key of letters, digits, `_` and `-` (`metadata.a.b` is refused upstream). */
+export const METADATA_KEY = /^[A-Za-z0-9_-]+$/;
+
+export const NAME_MAX_LENGTH = 255;
+export const MAX_FILTER_DEPTH = 8;
+export const MAX_CONDITIONS = 200;
+/** The API refuses windows that start more than this many days ago. */
+export const UPSTREAM_MAX_WINDOW_DAYS = 30;
+
+function lookup<T extends { name: string; prefix?: boolean }>(
+  table: readonly T[],
+  name: string,
+): { entry: T; key?: string } | undefined {
+  for (const entry of table) {
+    if (entry.prefix) {
+      if (name.startsWith(entry.name)) return { entry, key: name.slice(entry.name.length) };
+    } else if (entry.name === name) {
+      return { entry };
+    }
+  }
+  return undefined;
+}
+
+/** The plot field spec for `name`; `key` is set for prefixed families (the metadata key). */
+export const findPlotField = (name: string) => lookup(PLOT_FIELDS, name);
+export const findFilterField = (name: string) => lookup(FILTER_FIELDS, name);
+
+/** Names a person or model can type, with `<key>` for families. */
+export const displayName = (f: { name: string; prefix?: boolean }): string =>
+  f.prefix ? `${f.name}<key>` : f.name;
+
+/** Charts and aggregations allowed for a plotted data type. */
+export function combinationFor(dataType: DataType): {
+  charts: readonly ChartType[];
+  aggregations: readonly Aggregation[];
+} {
+  return dataType === "dynamic" ? DYNAMIC_COMBINATION : COMBINATIONS[dataType];
+}

@@ -1,0 +1,45 @@
+/**
+ * Quoting upstream text inside model-facing messages. Text from the service is shown only
+ * inside a fence (so it reads as data, not as instructions), bounded, with control characters
+ * removed. The fence is longer than any backtick run in the text, so the text cannot close it.
+ */
+
+/** Cuts `text` to at most `max` characters (never in the middle of a surrogate pair). */
+export function bound(text: string, max: number): { text: string; cut: boolean } {
+  if (text.length <= max) return { text, cut: false };
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return { text: text.slice(0, end), cut: true };
+}
+
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 96) {
+      run += 1;
+      if (run > longest) longest = run;
+    } else {
+      run = 0;
+    }
+  }
+  return longest;
+}
+
+/** Removes C0/C1 control characters except tab and newline; turns CR LF / CR into LF. */
+export function stripControl(text: string): string {
+  return text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
+/**
+ * A fenced ```text block holding `text` bounded to `max` characters, followed by a note when it
+ * was cut.
+ */
+export function fenced(text: string, max: number): string {
+  const clean = stripControl(text).trim();
+  const { text: shown, cut } = bound(clean, max);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(shown) + 1));
+  const note = cut ? `\n(The reply was cut to its first ${max} of ${clean.length} characters.)` : "";
+  return `${fence}text\n${shown}\n${fence}${note}`;
+}

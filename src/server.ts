@@ -7,13 +7,20 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  ReadResourceRequestSchema,
   SetLevelRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { BackendProvider } from "./backend.js";
 import type { LogLevel } from "./config.js";
 import type { Logger } from "./logger.js";
+import { getPrompt, listPrompts } from "./mcp-prompts.js";
 import { SERVER_INSTRUCTIONS } from "./prompts.js";
+import { REFERENCE_RESOURCES, readReference } from "./reference.js";
 import { errorAnswer } from "./report/index.js";
 import { previewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
 import { VERSION } from "./version.js";
@@ -30,7 +37,7 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   const server = new Server(
     { name: "cekura-dashboards-mcp", title: "Cekura dashboards", version: VERSION },
     {
-      capabilities: { tools: { listChanged: false }, logging: {} },
+      capabilities: { tools: { listChanged: false }, logging: {}, prompts: {}, resources: {} },
       instructions: SERVER_INSTRUCTIONS,
     },
   );
@@ -40,13 +47,30 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     if (name !== TOOL_NAME) {
-      return { ...errorAnswer({
-        category: "invalid_arguments",
-        message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
-      }) };
+      return {
+        ...errorAnswer({
+          category: "invalid_arguments",
+          message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
+        }),
+      };
     }
     return { ...(await previewWidgetData(deps, args, extra.signal)) };
   });
+
+  // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown
+  // names are McpError InvalidParams (thrown errors become JSON-RPC errors in the SDK).
+  server.setRequestHandler(ListPromptsRequestSchema, async () => listPrompts());
+  server.setRequestHandler(GetPromptRequestSchema, async (request) =>
+    getPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
+  );
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: REFERENCE_RESOURCES.map((r) => ({ ...r })),
+  }));
+  // Some clients ask for templates whenever resources are declared; there are none.
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: [] }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) =>
+    readReference(request.params.uri, { defaultWindow: deps.defaultWindow }),
+  );
 
   server.setRequestHandler(SetLevelRequestSchema, async (request) => {
     deps.logger.setClientLevel(request.params.level as LogLevel);

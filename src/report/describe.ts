@@ -1,0 +1,164 @@
+/** Sentences about the question: what was asked, over which window, from which source. */
+import type { Operator } from "../widget/catalogue.js";
+import { roleOf } from "../widget/time.js";
+import { type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
+import { cut, oneLine } from "./format.js";
+
+export type DataSource = { kind: "live" } | { kind: "demo" } | { kind: "local"; label: string };
+
+/** The source in plain words; also `structuredContent.source`. */
+export function describeSource(source: DataSource): string {
+  switch (source.kind) {
+    case "live":
+      return "live Cekura API";
+    case "demo":
+      return "built-in DEMO data, not your Cekura account";
+    case "local":
+      return `local file ${oneLine(source.label, 200)}, not your live Cekura data`;
+  }
+}
+
+/** `2026-11-19T00:00:00Z → 2026-11-26T20:41:00Z`, with "open" for a missing end. */
+export function describeWindow(window: TimeWindow): string {
+  const show = (iso: string | null): string => {
+    if (iso === null) return "open";
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) return oneLine(iso, 60);
+    return new Date(ms).toISOString().replace(".000Z", "Z");
+  };
+  return `${show(window.start)} → ${show(window.end)}`;
+}
+
+const OP_TEXT: Record<Operator, string> = {
+  eq: "=",
+  neq: "≠",
+  gt: ">",
+  gte: "≥",
+  lt: "<",
+  lte: "≤",
+  contains: "contains",
+  startswith: "starts with",
+  endswith: "ends with",
+  in: "in",
+  isnull: "is null",
+  regex: "matches",
+};
+
+function valueText(v: unknown): string {
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, 5).map(valueText);
+    return `[${shown.join(", ")}${v.length > 5 ? `, … ${v.length - 5} more` : ""}]`;
+  }
+  if (typeof v === "string") return JSON.stringify(cut(v, 40));
+  return cut(JSON.stringify(v) ?? String(v), 40);
+}
+
+/** Timestamp bounds are shown as the window, not as filters. */
+const isWindowBound = (f: Filter): boolean =>
+  !isGroup(f) && f.field === "timestamp" && roleOf(f.op) !== undefined;
+
+function filterText(f: Filter, nested: boolean): string | undefined {
+  if (!isGroup(f)) {
+    if (isWindowBound(f)) return undefined;
+    if (f.op === "isnull") return `${f.field} ${f.value === false ? "is not null" : "is null"}`;
+    return `${f.field} ${OP_TEXT[f.op] ?? f.op} ${valueText(f.value)}`;
+  }
+  const parts = f.conditions.map((c) => filterText(c, true)).filter((s): s is string => s !== undefined);
+  if (parts.length === 0) return undefined;
+  if (f.operator === "same_row") return `same_row(${parts.join(" AND ")})`;
+  const joined = parts.join(f.operator === "or" ? " OR " : " AND ");
+  return nested && parts.length > 1 ? `(${joined})` : joined;
+}
+
+/** Filters in short, timestamp bounds left out (they are the window); undefined when none remain. */
+export function describeFilter(f: Filter | undefined, max = 300): string | undefined {
+  if (!f) return undefined;
+  const text = filterText(f, false);
+  return text === undefined ? undefined : oneLine(text, max);
+}
+
+function whatText(
+  query: WidgetQuery,
+  field: string | undefined,
+  aggregation: string | undefined,
+  period: string | undefined,
+): string {
+  const f = field ? oneLine(field, 80) : "(no field)";
+  switch (query.chart_type) {
+    case "line":
+      return `line of ${f}, one point per call`;
+    case "bar":
+      return `bar of ${f}, ${aggregation ?? "(no aggregation)"} per ${period ?? "(no time period)"}`;
+    case "pie":
+      return `pie of ${f}, calls per value`;
+    case "stat":
+      return "stat: headline numbers";
+    default:
+      return `${oneLine(String(query.chart_type), 40)} of ${f}`;
+  }
+}
+
+/** The one line saying what was asked. */
+export function describeQuery(
+  query: WidgetQuery,
+  window: TimeWindow,
+  resolved: { field: string | undefined; aggregation: string | undefined; period: string | undefined },
+): string {
+  const parts = [whatText(query, resolved.field, resolved.aggregation, resolved.period)];
+  if (query.metric !== undefined) parts.push(`metric ${query.metric}`);
+  if (query.group_by) {
+    parts.push(
+      query.group_by.type === "field"
+        ? `grouped by ${oneLine(query.group_by.field, 80)}`
+        : `grouped in buckets of ${query.group_by.interval} ms`,
+    );
+  }
+  const filters = describeFilter(query.filters);
+  if (filters) parts.push(`filters: ${filters}`);
+  const dashFilters = describeFilter(query.dashboard_filters);
+  if (dashFilters) parts.push(`dashboard filters: ${dashFilters}`);
+  if (query.dashboard !== undefined) parts.push(`dashboard ${query.dashboard}`);
+  parts.push(`window ${describeWindow(window)} (UTC)${window.defaulted ? ", start defaulted" : ""}`);
+  return `**Asked:** ${parts.join(" · ")}`;
+}
+
+function collectConditions(f: Filter | undefined, out: { field: string; text: string }[]): void {
+  if (!f) return;
+  if (isGroup(f)) {
+    for (const c of f.conditions) collectConditions(c, out);
+    return;
+  }
+  if (isWindowBound(f)) return;
+  out.push({ field: f.field, text: filterText(f, true) ?? f.field });
+}
+
+/** "Nothing matched" with the window and the likely causes, pointing at the parts of this query. */
+export function describeEmpty(query: WidgetQuery, window: TimeWindow): string {
+  const conditions: { field: string; text: string }[] = [];
+  collectConditions(query.filters, conditions);
+  collectConditions(query.dashboard_filters, conditions);
+  const pick = (test: (field: string) => boolean): string[] =>
+    conditions.filter((c) => test(c.field)).map((c) => oneLine(c.text, 80));
+  const list = (items: string[]): string =>
+    items.length > 3 ? `${items.slice(0, 3).join("; ")}; …` : items.join("; ");
+
+  const metricIds = pick((f) => f === "metric_evaluations.metric.id");
+  if (query.metric !== undefined) metricIds.unshift(`metric ${query.metric}`);
+  const metadata = pick((f) => f.startsWith("metadata."));
+  if (query.field?.startsWith("metadata.")) metadata.unshift(`field ${oneLine(query.field, 80)}`);
+  const agents = pick((f) => f === "agent.id" || f === "agent.agent_name");
+  const others = conditions.map((c) => oneLine(c.text, 80));
+
+  const causes = [
+    `the window ${describeWindow(window)} (UTC): were there calls in it? widen it or move it`,
+    others.length > 0
+      ? `the filters (${list(others)}): a value or spelling that matches no call`
+      : "the filters: none beyond the window here",
+    `a metric id with no evaluations in the window${metricIds.length > 0 ? ` (${list(metricIds)})` : ""}`,
+    `a metadata key that does not exist or is spelled differently${metadata.length > 0 ? ` (${list(metadata)})` : ""}`,
+    `the agent id${agents.length > 0 ? ` (${list(agents)})` : ""}: an agent with no calls in the window`,
+  ];
+  return `**Nothing matched:** the service returned no data for the window ${describeWindow(window)} (UTC). Likely causes: ${causes
+    .map((c, i) => `(${i + 1}) ${c}`)
+    .join("; ")}.`;
+}

@@ -2,6 +2,7 @@
  * The one place that reads flags and the environment. Pure: `parseCommandLine(argv, env)` returns
  * what to run or a usage error (exit code 2); nothing here prints or exits.
  */
+import { createRedactor, type Redactor } from "./redact.js";
 import { RELATIVE_DATETIME } from "./widget/time.js";
 
 export const DEFAULT_BASE_URL = "https://api.cekura.ai";
@@ -12,7 +13,16 @@ export const DEFAULT_BUDGET_CHARS = 24_000;
 export const MIN_BUDGET_CHARS = 4_000;
 export const MAX_BUDGET_CHARS = 200_000;
 
-export const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
+export const LOG_LEVELS = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type Mode = "live" | "demo" | "data";
@@ -62,13 +72,23 @@ const usage = (message: string): Parsed => ({
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
+/**
+ * Quotes a user-supplied value for a message. The API key is redacted BEFORE truncating, so a key
+ * pasted into the wrong variable never leaks, not even as a prefix.
+ */
+const quote = (raw: string, max: number, redact: Redactor): string =>
+  JSON.stringify(redact(raw).slice(0, max));
+
 /** https anywhere; plain http only to loopback hosts (tests and the embedded backend). */
-export function checkBaseUrl(raw: string): { ok: true; url: string } | { ok: false; message: string } {
+export function checkBaseUrl(
+  raw: string,
+  redact: Redactor = (s) => s,
+): { ok: true; url: string } | { ok: false; message: string } {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    return { ok: false, message: `CEKURA_BASE_URL is not a URL: ${JSON.stringify(raw.slice(0, 100))}.` };
+    return { ok: false, message: `CEKURA_BASE_URL is not a URL: ${quote(raw, 100, redact)}.` };
   }
   if (u.username || u.password) {
     return { ok: false, message: "CEKURA_BASE_URL must not carry credentials; set CEKURA_API_KEY instead." };
@@ -80,12 +100,13 @@ export function checkBaseUrl(raw: string): { ok: true; url: string } | { ok: fal
   }
   return {
     ok: false,
-    message: `CEKURA_BASE_URL must be https (plain http only to 127.0.0.1, localhost or [::1]); got ${u.protocol}//${u.host}.`,
+    // The raw text, not u.host: URL parsing lowercases the host, which would defeat the redactor.
+    message: `CEKURA_BASE_URL must be https (plain http only to 127.0.0.1, localhost or [::1]); got ${quote(raw, 100, redact)}.`,
   };
 }
 
-function intSetting(name: string, raw: string, min: number, max: number): number | string {
-  if (!/^\d+$/.test(raw.trim())) return `${name} must be a whole number; got ${JSON.stringify(raw.slice(0, 40))}.`;
+function intSetting(name: string, raw: string, min: number, max: number, redact: Redactor): number | string {
+  if (!/^\d+$/.test(raw.trim())) return `${name} must be a whole number; got ${quote(raw, 40, redact)}.`;
   const n = Number(raw);
   if (n < min || n > max) return `${name} must be between ${min} and ${max}; got ${n}.`;
   return n;
@@ -122,7 +143,22 @@ const PREVIEW_ONLY = new Set([
   "--format",
 ]);
 
-export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Parsed {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Parsed {
+  const redact = createRedactor([env.CEKURA_API_KEY, env.CEKURA_API_KEY?.trim()]);
+  const parsed = parseWith(argv, env, redact);
+  if (parsed.ok) return parsed;
+  // Defence in depth: no usage message may carry the key, whatever it echoes.
+  return { ok: false, error: { ...parsed.error, message: redact(parsed.error.message) } };
+}
+
+function parseWith(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  redact: Redactor,
+): Parsed {
   const flags = new Map<string, string>();
   const switches = new Set<string>();
   let subcommand: "preview" | undefined;
@@ -155,9 +191,11 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       continue;
     }
     if (arg === "--api-key" || arg.startsWith("--api-key=")) {
-      return usage("There is no --api-key flag: command lines are visible to other users. Set CEKURA_API_KEY.");
+      return usage(
+        "There is no --api-key flag: command lines are visible to other users. Set CEKURA_API_KEY.",
+      );
     }
-    return usage(`Unknown ${arg.startsWith("-") ? "flag" : "argument"}: ${JSON.stringify(arg.slice(0, 60))}.`);
+    return usage(`Unknown ${arg.startsWith("-") ? "flag" : "argument"}: ${quote(arg, 60, redact)}.`);
   }
 
   const demo = switches.has("--demo") || /^(1|true|yes)$/i.test(env.CEKURA_DEMO ?? "");
@@ -165,7 +203,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   if (demo && dataFile) return usage("Choose one of --demo and --data FILE.");
   const mode: Mode = demo ? "demo" : dataFile ? "data" : "live";
 
-  const base = checkBaseUrl(flags.get("--base-url") ?? (env.CEKURA_BASE_URL || DEFAULT_BASE_URL));
+  const base = checkBaseUrl(flags.get("--base-url") ?? (env.CEKURA_BASE_URL || DEFAULT_BASE_URL), redact);
   if (!base.ok) return usage(base.message);
 
   const deadline = intSetting(
@@ -173,6 +211,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     flags.get("--timeout-ms") ?? env.CEKURA_TIMEOUT_MS ?? String(DEFAULT_DEADLINE_MS),
     1_000,
     MAX_DEADLINE_MS,
+    redact,
   );
   if (typeof deadline === "string") return usage(deadline);
 
@@ -181,19 +220,24 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     flags.get("--max-result-chars") ?? env.CEKURA_MAX_RESULT_CHARS ?? String(DEFAULT_BUDGET_CHARS),
     MIN_BUDGET_CHARS,
     MAX_BUDGET_CHARS,
+    redact,
   );
   if (typeof budget === "string") return usage(budget);
 
   const defaultWindow = (flags.get("--default-window") ?? env.CEKURA_DEFAULT_WINDOW ?? DEFAULT_WINDOW).trim();
   if (!RELATIVE_DATETIME.test(defaultWindow) || defaultWindow === "now") {
     return usage(
-      `CEKURA_DEFAULT_WINDOW must be a relative start such as now-7d, now-24h or today-30d; got ${JSON.stringify(defaultWindow.slice(0, 40))}.`,
+      `CEKURA_DEFAULT_WINDOW must be a relative start such as now-7d, now-24h or today-30d; got ${quote(defaultWindow, 40, redact)}.`,
     );
   }
 
-  const level = (flags.get("--log-level") ?? env.CEKURA_LOG_LEVEL ?? "info").toLowerCase();
+  const rawLevel = flags.get("--log-level") ?? env.CEKURA_LOG_LEVEL ?? "info";
+  const level = rawLevel.toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    return usage(`CEKURA_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(level.slice(0, 20))}.`);
+    // Echo the raw text: a lowercased key would slip past the redactor.
+    return usage(
+      `CEKURA_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; got ${quote(rawLevel, 20, redact)}.`,
+    );
   }
 
   const apiKey = env.CEKURA_API_KEY?.trim() || undefined;
@@ -226,7 +270,9 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       if (v !== undefined) args[key] = v;
     }
     if (args.json === undefined && args.chart === undefined) {
-      return usage("preview needs --chart (with --field, --agg, --period as the chart needs) or --json '{...}'.");
+      return usage(
+        "preview needs --chart (with --field, --agg, --period as the chart needs) or --json '{...}'.",
+      );
     }
     return { ok: true, command: { kind: "preview", config, args } };
   }

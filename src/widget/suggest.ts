@@ -18,15 +18,20 @@ function distance(a: string, b: string): number {
 }
 
 export function closest(input: string, candidates: readonly string[]): string | undefined {
-  if (input.length > 64) return undefined;
-  const needle = input.toLowerCase();
+  const needle = input.trim().toLowerCase();
+  // An empty needle is a prefix of every candidate: it would "suggest" the first one.
+  if (needle === "" || needle.length > 64) return undefined;
   let best: string | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
+  let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     const hay = c.toLowerCase();
-    const d = hay.startsWith(needle) || needle.startsWith(hay) ? 1 : distance(needle, hay);
-    if (d < bestScore) {
+    const edits = distance(needle, hay);
+    const d = hay.startsWith(needle) || needle.startsWith(hay) ? Math.min(1, edits) : edits;
+    // On a tie the closer spelling wins: "gtee" is "gte", not its prefix "gt".
+    if (d < bestScore || (d === bestScore && edits < bestDistance)) {
       bestScore = d;
+      bestDistance = edits;
       best = c;
     }
   }

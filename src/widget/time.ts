@@ -24,6 +24,8 @@ const FIXED_MS: Record<Exclude<RelativeUnit, "M" | "y">, number> = {
 };
 
 export const DAY_MS = 86_400_000;
+/** The largest epoch offset a Date can hold (±100,000,000 days). */
+const MAX_DATE_MS = 8.64e15;
 
 export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
@@ -105,14 +107,19 @@ export function resolveDatetime(value: string, now: number, role: TimeRole = "st
   }
   if (amount === undefined || unit === undefined) return base;
   const n = Number(amount);
+  let t: number;
   switch (unit as RelativeUnit) {
     case "M":
-      return subtractMonths(base, n);
+      t = subtractMonths(base, n);
+      break;
     case "y":
-      return subtractMonths(base, 12 * n);
+      t = subtractMonths(base, 12 * n);
+      break;
     default:
-      return base - n * FIXED_MS[unit as keyof typeof FIXED_MS];
+      t = base - n * FIXED_MS[unit as keyof typeof FIXED_MS];
   }
+  // now-999999y is grammatical but lies outside what a Date can hold (toIso would throw).
+  return Number.isFinite(t) && Math.abs(t) <= MAX_DATE_MS ? t : undefined;
 }
 
 export const toIso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");

@@ -38,15 +38,7 @@ import {
 } from "./catalogue.js";
 import { ARGUMENT_NAMES } from "./schema.js";
 import { closest, didYouMean } from "./suggest.js";
-import {
-  DATETIME_GRAMMAR_HINT,
-  isRelativeDatetime,
-  parseIsoDatetime,
-  resolveDatetime,
-  roleOf,
-  startOfUtcDay,
-  toIso,
-} from "./time.js";
+import { DATETIME_GRAMMAR_HINT, resolveDatetime, roleOf, startOfUtcDay, toIso } from "./time.js";
 import type { Condition, Filter, GroupBy, JsonValue, TimeWindow, WidgetQuery } from "./types.js";
 import { isGroup } from "./types.js";
 
@@ -172,6 +164,8 @@ function integerValue(raw: unknown, path: string, c: Collector, example: unknown
 
 interface FilterContext {
   c: Collector;
+  /** Resolves relative datetimes, so values a Date cannot hold (now-999999y) are refused. */
+  now: number;
   /** Fields seen on timestamp conditions: for the window. */
   timestamps: { op: Operator; value: string; path: string }[];
 }
@@ -267,8 +261,7 @@ function scalar(
       c.add(path, `${field} takes a string; got ${show(raw)}.`, undefined, { field, op, value: "text" });
       return undefined;
     case "datetime":
-      if (typeof raw === "string" && (isRelativeDatetime(raw) || parseIsoDatetime(raw) !== undefined))
-        return raw;
+      if (typeof raw === "string" && resolveDatetime(raw, ctx.now) !== undefined) return raw;
       c.add(path, `${show(raw)} is not a datetime the API reads: ${DATETIME_GRAMMAR_HINT}.`, undefined, {
         field,
         op,
@@ -369,12 +362,11 @@ function checkCondition(
     return undefined;
   }
   if (!spec.operators.includes(op as Operator)) {
-    c.add(
-      `${path}.op`,
-      `${field} does not take op "${op}"; it takes ${list(spec.operators)}.`,
-      undefined,
-      { field, op: spec.operators[0], value: node.value ?? "..." },
-    );
+    c.add(`${path}.op`, `${field} does not take op "${op}"; it takes ${list(spec.operators)}.`, undefined, {
+      field,
+      op: spec.operators[0],
+      value: node.value ?? "...",
+    });
     return undefined;
   }
   if (!has(node, "value")) {
@@ -427,7 +419,9 @@ function checkFilter(
     );
     return undefined;
   }
-  const isGroupNode = has(raw, "conditions") || (has(raw, "operator") && !has(raw, "op"));
+  // {"field", "operator": "eq", "value"} is a condition with a misnamed op, not a group.
+  const isGroupNode =
+    has(raw, "conditions") || (has(raw, "operator") && !has(raw, "op") && !has(raw, "field"));
   if (!isGroupNode) return checkCondition(raw, path, ctx, sameRow);
 
   for (const key of Object.keys(raw)) {
@@ -526,7 +520,7 @@ function andWith(f: Filter | undefined, extra: Condition): Filter {
 
 export function validateWidgetQuery(args: unknown, opts: ValidateOptions): ValidateResult {
   const c = new Collector();
-  const ctx: FilterContext = { c, timestamps: [] };
+  const ctx: FilterContext = { c, now: opts.now, timestamps: [] };
   const example = { chart_type: "bar", field: "success", aggregation_function: "avg", time_period: "day" };
 
   if (args === undefined || args === null) args = {};
@@ -755,6 +749,8 @@ export function validateWidgetQuery(args: unknown, opts: ValidateOptions): Valid
     }
     if (opts.defaultStart) {
       filters = andWith(filters, { field: "timestamp", op: "gte", value: opts.defaultStart });
+      // The configured default is a start like any other: it must respect maxWindowDays too.
+      ctx.timestamps.push({ op: "gte", value: opts.defaultStart, path: "filters" });
       defaulted = true;
       c.notes.push(
         `No start time was given, so timestamp gte ${opts.defaultStart} was added. Add a timestamp gte condition to choose another window.`,
@@ -786,13 +782,15 @@ export function validateWidgetQuery(args: unknown, opts: ValidateOptions): Valid
   const b2 = bounds(dashboardFilters, opts.now);
   const start = b1.start === null ? b2.start : b2.start === null ? b1.start : Math.max(b1.start, b2.start);
   const end = b1.end === null ? b2.end : b2.end === null ? b1.end : Math.min(b1.end, b2.end);
-  if (start !== null && end !== null && start > end) {
+  // An open end means "until now": a start after now is as empty as a start after the end.
+  const effectiveEnd = end === null ? opts.now : end;
+  if (start !== null && start > effectiveEnd) {
     return {
       ok: false,
       issues: [
         {
           path: "filters",
-          message: `The time window is empty: it starts at ${toIso(start)} and ends at ${toIso(end)}.`,
+          message: `The time window is empty: it starts at ${toIso(start)} and ends at ${toIso(effectiveEnd)}${end === null ? " (now)" : ""}.`,
           fix: "Make the gte/gt value earlier than the lte/lt value.",
           example: FILTER_EXAMPLE,
         },
@@ -802,7 +800,7 @@ export function validateWidgetQuery(args: unknown, opts: ValidateOptions): Valid
   const window: TimeWindow = {
     start: start === null ? null : toIso(start),
     // An open end means "until now": calls cannot start in the future.
-    end: toIso(end === null ? opts.now : end),
+    end: toIso(effectiveEnd),
     defaulted,
   };
   const startExpression = expressionOf(filters, "start") ?? expressionOf(dashboardFilters, "start");

@@ -183,7 +183,7 @@ function parseWith(
         value = argv[i + 1];
         i++;
       }
-      if (value === undefined) return usage(`${name} needs a value.`);
+      if (value === undefined || (value.startsWith("--") && eq < 0)) return usage(`${name} needs a value.`);
       if (PREVIEW_ONLY.has(name) && subcommand !== "preview") {
         return usage(`${name} belongs to the preview command: cekura-dashboards-mcp preview ${name} ...`);
       }
@@ -198,9 +198,12 @@ function parseWith(
     return usage(`Unknown ${arg.startsWith("-") ? "flag" : "argument"}: ${quote(arg, 60, redact)}.`);
   }
 
-  const demo = switches.has("--demo") || /^(1|true|yes)$/i.test(env.CEKURA_DEMO ?? "");
-  const dataFile = flags.get("--data") ?? (env.CEKURA_DATA_FILE || undefined);
-  if (demo && dataFile) return usage("Choose one of --demo and --data FILE.");
+  // Flags beat the environment: --data wins over CEKURA_DEMO, --demo over CEKURA_DATA_FILE.
+  const flagData = flags.get("--data");
+  if (switches.has("--demo") && flagData !== undefined) return usage("Choose one of --demo and --data FILE.");
+  const envDemo = /^(1|true|yes)$/i.test(env.CEKURA_DEMO ?? "");
+  const demo = switches.has("--demo") || (envDemo && flagData === undefined);
+  const dataFile = demo ? undefined : (flagData ?? (env.CEKURA_DATA_FILE || undefined));
   const mode: Mode = demo ? "demo" : dataFile ? "data" : "live";
 
   const base = checkBaseUrl(flags.get("--base-url") ?? (env.CEKURA_BASE_URL || DEFAULT_BASE_URL), redact);
@@ -208,7 +211,7 @@ function parseWith(
 
   const deadline = intSetting(
     "CEKURA_TIMEOUT_MS",
-    flags.get("--timeout-ms") ?? env.CEKURA_TIMEOUT_MS ?? String(DEFAULT_DEADLINE_MS),
+    flags.get("--timeout-ms") ?? (env.CEKURA_TIMEOUT_MS || undefined) ?? String(DEFAULT_DEADLINE_MS),
     1_000,
     MAX_DEADLINE_MS,
     redact,
@@ -217,21 +220,27 @@ function parseWith(
 
   const budget = intSetting(
     "CEKURA_MAX_RESULT_CHARS",
-    flags.get("--max-result-chars") ?? env.CEKURA_MAX_RESULT_CHARS ?? String(DEFAULT_BUDGET_CHARS),
+    flags.get("--max-result-chars") ??
+      (env.CEKURA_MAX_RESULT_CHARS || undefined) ??
+      String(DEFAULT_BUDGET_CHARS),
     MIN_BUDGET_CHARS,
     MAX_BUDGET_CHARS,
     redact,
   );
   if (typeof budget === "string") return usage(budget);
 
-  const defaultWindow = (flags.get("--default-window") ?? env.CEKURA_DEFAULT_WINDOW ?? DEFAULT_WINDOW).trim();
+  const defaultWindow = (
+    flags.get("--default-window") ??
+    (env.CEKURA_DEFAULT_WINDOW || undefined) ??
+    DEFAULT_WINDOW
+  ).trim();
   if (!RELATIVE_DATETIME.test(defaultWindow) || defaultWindow === "now") {
     return usage(
       `CEKURA_DEFAULT_WINDOW must be a relative start such as now-7d, now-24h or today-30d; got ${quote(defaultWindow, 40, redact)}.`,
     );
   }
 
-  const rawLevel = flags.get("--log-level") ?? env.CEKURA_LOG_LEVEL ?? "info";
+  const rawLevel = flags.get("--log-level") ?? (env.CEKURA_LOG_LEVEL || undefined) ?? "info";
   const level = rawLevel.toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     // Echo the raw text: a lowercased key would slip past the redactor.

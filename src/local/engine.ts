@@ -14,8 +14,10 @@ import {
   combinationFor,
   displayName,
   findPlotField,
+  GROUP_BY_CHARTS,
   METADATA_KEY,
   METRIC_VALUE_COMBINATIONS,
+  MIN_BUCKET_INTERVAL_MS,
   PLOT_FIELDS,
   type TimePeriod,
 } from "../widget/catalogue.js";
@@ -307,7 +309,8 @@ function groupView(column: Column): GroupView {
 
 const labelOf = (view: GroupView, code: number): string => (code < 0 ? NULL_LABEL : view.labels[code]!);
 
-const GROUP_COLUMNS: Record<string, CallColumnName> = {
+/** The column behind each non-prefixed entry of the catalogue's GROUP_BY_FIELDS (a test keeps them equal). */
+export const GROUP_COLUMNS: Record<string, CallColumnName> = {
   "agent.id": "agent.id",
   agent_id: "agent.id",
   "agent.agent_name": "agent.agent_name",
@@ -319,8 +322,6 @@ const GROUP_COLUMNS: Record<string, CallColumnName> = {
   customer_number: "customer_number",
 };
 
-const MIN_BUCKET_INTERVAL_MS = 1000;
-
 type Grouping =
   | { kind: "none" }
   | { kind: "field"; view: GroupView }
@@ -329,7 +330,7 @@ type Grouping =
 function resolveGrouping(store: CallStore, query: WidgetQuery): Result<Grouping, EngineError> {
   const g = query.group_by as GroupBy | null | undefined;
   if (g === undefined || g === null) return ok({ kind: "none" });
-  if (query.chart_type !== "bar" && query.chart_type !== "line") {
+  if (!GROUP_BY_CHARTS.includes(query.chart_type)) {
     return badRequest("group_by", `group_by applies to line and bar charts only, not ${query.chart_type}.`);
   }
   if (g.type === "bucket") {

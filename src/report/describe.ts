@@ -24,7 +24,7 @@ export function describeWindow(window: TimeWindow): string {
     if (iso === null) return "open";
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return oneLine(iso, 60);
-    return new Date(ms).toISOString().replace(".000Z", "Z");
+    return `${new Date(ms).toISOString().slice(0, 19)}Z`; // to the second: readable, and exact enough
   };
   return `${show(window.start)} → ${show(window.end)}`;
 }

@@ -234,6 +234,52 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   },
 ];
 
+/**
+ * group_by (newer upstream, undocumented). ASSUMPTION, shared by validation and the local engine:
+ * it applies to line and bar charts; a field group takes one of these fields (or metadata.<key>);
+ * a bucket group takes an interval of whole milliseconds, at least MIN_BUCKET_INTERVAL_MS.
+ */
+export const GROUP_BY_CHARTS: readonly ChartType[] = ["line", "bar"];
+export const GROUP_BY_FIELDS: readonly { name: string; prefix?: boolean }[] = [
+  { name: "agent.id" },
+  { name: "agent_id" },
+  { name: "agent.agent_name" },
+  { name: "success" },
+  { name: "is_reviewed" },
+  { name: "call_ended_reason" },
+  { name: "dropoff_point" },
+  { name: "topic" },
+  { name: "customer_number" },
+  { name: "metadata.", prefix: true },
+];
+export const MIN_BUCKET_INTERVAL_MS = 1000;
+export const findGroupByField = (name: string) => lookup(GROUP_BY_FIELDS, name);
+
+/** Words models use for enum values, mapped to the API's (a hint in the error, never applied silently). */
+export const ENUM_ALIASES: Record<string, string> = {
+  average: "avg",
+  mean: "avg",
+  median: "p50",
+  total: "sum",
+  minimum: "min",
+  maximum: "max",
+  daily: "day",
+  hourly: "hour",
+  weekly: "week",
+  monthly: "month",
+  equals: "eq",
+  "=": "eq",
+  "==": "eq",
+  "!=": "neq",
+  ">": "gt",
+  ">=": "gte",
+  "<": "lt",
+  "<=": "lte",
+  is_null: "isnull",
+  starts_with: "startswith",
+  ends_with: "endswith",
+};
+
 /** Operators whose value is a string pattern, whatever the field's type. */
 export const TEXT_OPERATORS: readonly Operator[] = ["contains", "startswith", "endswith", "regex"];
 /** Operators that open a time window when used on `timestamp`. */

@@ -17,16 +17,21 @@ import {
   DATA_TYPES,
   type DataType,
   displayName,
+  ENUM_ALIASES,
   FILTER_FIELDS,
   type FilterField,
   findFilterField,
+  findGroupByField,
   findPlotField,
+  GROUP_BY_CHARTS,
+  GROUP_BY_FIELDS,
   GROUP_BY_TYPES,
   GROUP_OPERATORS,
   type GroupOperator,
   MAX_CONDITIONS,
   MAX_FILTER_DEPTH,
   METADATA_KEY,
+  MIN_BUCKET_INTERVAL_MS,
   NAME_MAX_LENGTH,
   OPERATORS,
   type Operator,
@@ -103,6 +108,7 @@ const ARGUMENT_ALIASES: Record<string, string> = {
 
 const FILTER_FIELD_NAMES = FILTER_FIELDS.map(displayName);
 const PLOT_FIELD_NAMES = PLOT_FIELDS.map(displayName);
+const GROUP_BY_FIELD_NAMES = GROUP_BY_FIELDS.map(displayName);
 
 class Collector {
   issues: ValidationIssue[] = [];
@@ -113,6 +119,13 @@ class Collector {
 }
 
 // ---------------------------------------------------------------- leniency helpers
+
+/** "Did you mean" for an enum value: a known alias (average → avg) first, then spelling. */
+function aliasHint(value: string, allowed: readonly string[]): string {
+  const alias = ENUM_ALIASES[value];
+  if (alias !== undefined && allowed.includes(alias)) return ` Did you mean "${alias}"?`;
+  return didYouMean(value, allowed);
+}
 
 function lowerEnum(value: unknown): unknown {
   return typeof value === "string" ? value.trim().toLowerCase() : value;
@@ -148,7 +161,7 @@ function enumValue<T extends string>(
 ): T | undefined {
   const v = lowerEnum(raw);
   if (typeof v === "string" && (allowed as readonly string[]).includes(v)) return v as T;
-  const hint = typeof v === "string" ? didYouMean(v, allowed) : "";
+  const hint = typeof v === "string" ? aliasHint(v, allowed) : "";
   c.add(path, `${path} must be one of ${list(allowed)}; got ${show(raw)}.${hint}`, undefined, example);
   return undefined;
 }
@@ -352,7 +365,7 @@ function checkCondition(
   }
   const op = lowerEnum(node.op);
   if (typeof op !== "string" || !(OPERATORS as readonly string[]).includes(op)) {
-    const hint = typeof op === "string" ? didYouMean(op, OPERATORS) : "";
+    const hint = typeof op === "string" ? aliasHint(op, spec.operators) : "";
     c.add(
       `${path}.op`,
       `op must be one of ${list(spec.operators)} for ${field}; got ${show(node.op)}.${hint}`,
@@ -664,7 +677,7 @@ export function validateWidgetQuery(args: unknown, opts: ValidateOptions): Valid
       }
     }
   }
-  if (metric !== undefined && field !== undefined && !findPlotField(field)?.entry.requiresMetric) {
+  if (metric !== undefined && !(field !== undefined && findPlotField(field)?.entry.requiresMetric)) {
     c.add(
       "metric",
       `metric applies only with field metric_evaluations.value; field is ${field}.`,
@@ -842,19 +855,25 @@ function checkGroupBy(raw: unknown, chart: ChartType | undefined, c: Collector):
       return undefined;
     }
   }
-  if (chart === "stat") {
-    c.add("group_by", "stat charts take no group_by.", "Leave group_by out.");
+  if (chart !== undefined && !GROUP_BY_CHARTS.includes(chart)) {
+    c.add(
+      "group_by",
+      chart === "stat"
+        ? "stat charts take no group_by."
+        : `group_by applies to ${list(GROUP_BY_CHARTS)} charts, not ${chart}.`,
+      "Leave group_by out; for one figure per group, make one call per group with a filter (e.g. agent.id eq 12), or use a bar chart with group_by.",
+    );
     return undefined;
   }
   const type = enumValue(raw.type, GROUP_BY_TYPES, "group_by.type", c, { group_by: example });
   if (type === "field") {
     const f = raw.field;
-    const known =
-      typeof f === "string" && (findFilterField(f) !== undefined || findPlotField(f) !== undefined);
+    const found = typeof f === "string" ? findGroupByField(f) : undefined;
+    const known = found !== undefined && (found.key === undefined || METADATA_KEY.test(found.key));
     if (typeof f !== "string" || !known || raw.interval !== undefined) {
       c.add(
         "group_by.field",
-        `group_by of type field needs a field to group by (and no interval); got ${show(f)}.${typeof f === "string" ? didYouMean(f, FILTER_FIELD_NAMES) : ""}`,
+        `group_by of type field needs one of ${list(GROUP_BY_FIELD_NAMES)} (and no interval); got ${show(f)}.${typeof f === "string" ? didYouMean(f, GROUP_BY_FIELD_NAMES) : ""}`,
         undefined,
         { group_by: example },
       );
@@ -867,12 +886,12 @@ function checkGroupBy(raw: unknown, chart: ChartType | undefined, c: Collector):
     if (
       typeof interval !== "number" ||
       !Number.isSafeInteger(interval) ||
-      interval < 1000 ||
+      interval < MIN_BUCKET_INTERVAL_MS ||
       raw.field !== undefined
     ) {
       c.add(
         "group_by.interval",
-        `group_by of type bucket needs interval: whole milliseconds, at least 1000 (and no field); got ${show(raw.interval)}.`,
+        `group_by of type bucket needs interval: whole milliseconds, at least ${MIN_BUCKET_INTERVAL_MS} (and no field); got ${show(raw.interval)}.`,
         undefined,
         { group_by: { type: "bucket", interval: 3_600_000 } },
       );

@@ -623,7 +623,14 @@ describe("tolerated slips", () => {
   });
 
   it("group_by given as a JSON string is parsed", () => {
-    const r = ok({ ...base, filters: START, group_by: '{"type":"field","field":"agent.id"}' });
+    const r = ok({
+      chart_type: "bar",
+      field: "success",
+      aggregation_function: "avg",
+      time_period: "day",
+      filters: START,
+      group_by: '{"type":"field","field":"agent.id"}',
+    });
     expect(r.query.group_by).toEqual({ type: "field", field: "agent.id" });
   });
 
@@ -1178,21 +1185,51 @@ describe("normalised output", () => {
 
 describe("group_by", () => {
   it("accepts a field or a bucket, and refuses bad shapes at their path", () => {
-    ok({ chart_type: "pie", field: "topic", group_by: { type: "field", field: "agent.id" } });
+    ok({
+      chart_type: "bar",
+      field: "topic",
+      aggregation_function: "count",
+      time_period: "day",
+      group_by: { type: "field", field: "agent.id" },
+    });
+    ok({
+      chart_type: "bar",
+      field: "success",
+      aggregation_function: "avg",
+      time_period: "day",
+      group_by: { type: "field", field: "metadata.region" },
+    });
     ok({ chart_type: "line", field: "duration", group_by: { type: "bucket", interval: "3600000" } });
     issueAt(
-      { chart_type: "pie", field: "topic", group_by: { type: "field", field: "nope" } },
+      { chart_type: "line", field: "duration", group_by: { type: "field", field: "nope" } },
       "group_by.field",
     );
     issueAt(
-      { chart_type: "pie", field: "topic", group_by: { type: "bucket", interval: 10 } },
+      { chart_type: "line", field: "duration", group_by: { type: "bucket", interval: 10 } },
       "group_by.interval",
     );
     issueAt(
-      { chart_type: "pie", field: "topic", group_by: { type: "field", field: "agent.id", by: 1 } },
+      { chart_type: "line", field: "duration", group_by: { type: "field", field: "agent.id", by: 1 } },
       "group_by.by",
     );
     issueAt({ chart_type: "stat", group_by: { type: "field", field: "agent.id" } }, "group_by");
+    // The catalogue's GROUP_BY_CHARTS and GROUP_BY_FIELDS (one rule with the local engine).
+    expect(
+      issueAt(
+        { chart_type: "pie", field: "topic", group_by: { type: "field", field: "agent.id" } },
+        "group_by",
+      ).message,
+    ).toMatch(/applies to line, bar charts, not pie/);
+    issueAt(
+      {
+        chart_type: "bar",
+        field: "duration",
+        aggregation_function: "avg",
+        time_period: "day",
+        group_by: { type: "field", field: "duration" },
+      },
+      "group_by.field",
+    );
   });
 });
 

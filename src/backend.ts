@@ -10,6 +10,7 @@ import type { UpstreamClient } from "./cekura/client.js";
 import type { Config } from "./config.js";
 import { err, ok, type Result, type ToolError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { createRedactor, type Redactor, secretForms } from "./redact.js";
 import type { DataSource } from "./report/describe.js";
 import { UPSTREAM_MAX_WINDOW_DAYS } from "./widget/catalogue.js";
 
@@ -18,6 +19,8 @@ export interface Backend {
   source: DataSource;
   /** The API's 30-day rule, checked before sending; undefined for local files (no such limit). */
   maxWindowDays?: number;
+  /** Removes the key this backend sends from any text; every tool answer passes it last. */
+  redact?: Redactor;
 }
 
 export interface BackendProvider {
@@ -48,7 +51,12 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
         deadlineMs: config.deadlineMs,
       });
       closers.push(() => client.close());
-      return ok({ client, source: { kind: "live" }, maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS });
+      return ok({
+        client,
+        source: { kind: "live" },
+        maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS,
+        redact: createRedactor(secretForms(config.apiKey)),
+      });
     }
 
     const [{ createCallStore }, { startLocalBackend }] = await Promise.all([
@@ -88,6 +96,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       client,
       source,
       ...(config.mode === "demo" ? { maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : {}),
+      redact: createRedactor(secretForms(localKey)),
     });
   }
 

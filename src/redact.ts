@@ -31,6 +31,15 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
 }
 
 /**
+ * The forms a secret may take when something echoes it back: as is, URL-encoded, JSON-escaped,
+ * lower-cased (host names). Feed them all to createRedactor.
+ */
+export function secretForms(secret: string | undefined): string[] {
+  if (secret === undefined || secret === "") return [];
+  return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), secret.toLowerCase()];
+}
+
+/**
  * A copy of a JSON-like value with every string (object keys included) passed through `redact`.
  * Numbers, booleans, null and undefined are returned as they are; a cycle becomes "[Circular]".
  */

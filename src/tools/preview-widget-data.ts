@@ -5,6 +5,7 @@
  */
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logger.js";
+import { type Redactor, redactDeep } from "../redact.js";
 import { TOOL_DESCRIPTION } from "../prompts.js";
 import { buildAnswer, errorAnswer } from "../report/index.js";
 import { parsePreviewResponse } from "../widget/response.js";
@@ -47,6 +48,17 @@ export function toolDefinition() {
   };
 }
 
+/**
+ * Defence in depth: the key must not come back in an answer, even when the service echoes it
+ * inside the data (a label, a key) or the model pasted it into the arguments. The JSON is
+ * checked first (one linear pass), so only an answer that holds a secret is walked and copied.
+ */
+function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolResult {
+  if (!redact) return result;
+  const json = JSON.stringify(result);
+  return redact(json) === json ? result : (redactDeep(result, redact) as ToolResult);
+}
+
 export async function previewWidgetData(
   deps: PreviewToolDeps,
   args: unknown,
@@ -57,6 +69,7 @@ export async function previewWidgetData(
     const backend = await deps.backend.get();
     if (!backend.ok) return errorAnswer(backend.error);
     const { client, source, maxWindowDays } = backend.value;
+    const out = (result: ToolResult): ToolResult => withoutSecret(result, backend.value.redact);
 
     const now = (deps.now ?? Date.now)();
     const checked = validateWidgetQuery(args, {
@@ -66,16 +79,16 @@ export async function previewWidgetData(
     });
     if (!checked.ok) {
       deps.logger.debug("Refused a call before sending", { issues: checked.issues.length });
-      return errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) });
+      return out(errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) }));
     }
 
     const reply = await client.previewWidgetData(checked.query, signal ? { signal } : {});
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
-      return errorAnswer(reply.error);
+      return out(errorAnswer(reply.error));
     }
     const response = parsePreviewResponse(reply.value.body, checked.query.chart_type);
-    if (!response.ok) return errorAnswer(response.error);
+    if (!response.ok) return out(errorAnswer(response.error));
 
     const answer = buildAnswer({
       query: checked.query,
@@ -90,7 +103,7 @@ export async function previewWidgetData(
       attempts: reply.value.attempts,
       ms: Date.now() - started,
     });
-    return answer;
+    return out(answer);
   } catch (e) {
     deps.logger.error("Unexpected error in preview_widget_data", {
       error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),

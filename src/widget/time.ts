@@ -79,7 +79,9 @@ export function parseIsoDatetime(value: string): number | undefined {
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > lastDay) return undefined;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  let t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC maps years 0-99 to 1900-1999; setting the year separately keeps 0050 as 50 AD.
+  let t = Date.UTC(2000, month - 1, day, hour, minute, second, ms);
+  t = new Date(t).setUTCFullYear(year);
   if (zone && zone !== "Z") {
     const sign = zone[0] === "-" ? -1 : 1;
     const digits = zone.slice(1).replace(":", "");

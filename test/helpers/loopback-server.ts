@@ -60,7 +60,10 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function startLoopbackServer(handler: LoopbackHandler): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handler: LoopbackHandler,
+  opts: { /** Default 0 (a free port). */ port?: number } = {},
+): Promise<LoopbackServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -121,7 +124,7 @@ export async function startLoopbackServer(handler: LoopbackHandler): Promise<Loo
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });

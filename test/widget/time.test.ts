@@ -201,3 +201,10 @@ describe("helpers", () => {
     expect(toIso(at("2026-03-31T10:20:30.5Z"))).toBe("2026-03-31T10:20:30.500Z");
   });
 });
+
+describe("ISO years below 100", () => {
+  it("are read as written, not as 19xx", () => {
+    expect(new Date(parseIsoDatetime("0050-01-01T00:00:00Z")!).getUTCFullYear()).toBe(50);
+    expect(parseIsoDatetime("2024-02-29")).toBe(Date.UTC(2024, 1, 29));
+  });
+});

@@ -72,7 +72,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
     } else {
       const { loadCallsFile } = await import("./local/loader.js");
       const file = config.dataFile ?? "";
-      const loaded = await loadCallsFile(file);
+      const loaded = await loadCallsFile(file, { category: "config" });
       if (!loaded.ok) return loaded;
       const { skipped, reasons } = loaded.value;
       calls = loaded.value.calls;

@@ -149,16 +149,17 @@ export function describeEmpty(query: WidgetQuery, window: TimeWindow): string {
   const agents = pick((f) => f === "agent.id" || f === "agent.agent_name");
   const others = conditions.map((c) => oneLine(c.text, 80));
 
+  // Only the causes this query can have: a cause that names nothing in the query is noise.
   const causes = [
-    `the window ${describeWindow(window)} (UTC): were there calls in it? widen it or move it`,
-    others.length > 0
-      ? `the filters (${list(others)}): a value or spelling that matches no call`
-      : "the filters: none beyond the window here",
-    `a metric id with no evaluations in the window${metricIds.length > 0 ? ` (${list(metricIds)})` : ""}`,
-    `a metadata key that does not exist or is spelled differently${metadata.length > 0 ? ` (${list(metadata)})` : ""}`,
-    `the agent id${agents.length > 0 ? ` (${list(agents)})` : ""}: an agent with no calls in the window`,
+    `the window: were there calls between ${describeWindow(window)}? widen it or move it`,
+    ...(others.length > 0 ? [`the filters (${list(others)}): a value or spelling that matches no call`] : []),
+    ...(metricIds.length > 0 ? [`a metric id with no evaluations in the window (${list(metricIds)})`] : []),
+    ...(metadata.length > 0
+      ? [`a metadata key that does not exist or is spelled differently (${list(metadata)})`]
+      : []),
+    ...(agents.length > 0 ? [`the agent (${list(agents)}): an agent with no calls in the window`] : []),
   ];
-  return `**Nothing matched:** the service returned no data for the window ${describeWindow(window)} (UTC). Likely causes: ${causes
+  return `**Nothing matched** in the window ${describeWindow(window)} (UTC). Likely causes: ${causes
     .map((c, i) => `(${i + 1}) ${c}`)
     .join("; ")}.`;
 }

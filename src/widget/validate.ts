@@ -75,14 +75,21 @@ type Dict = Record<string, unknown>;
 const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
 const has = (o: Dict, k: string) => Object.hasOwn(o, k);
 const NUMERIC_STRING = /^\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$/;
+/** A value as a message shows it: short, and in time bounded by the cut, never by the value's size. */
 const show = (v: unknown): string => {
-  let s: string;
-  try {
-    s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
-  } catch {
-    s = String(v);
+  const cut = (t: string) => (t.length > 80 ? `${t.slice(0, 77)}...` : t);
+  if (typeof v === "string") return cut(JSON.stringify(v.length > 80 ? v.slice(0, 80) : v));
+  if (v === null || typeof v !== "object") return cut(String(v));
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? "" : "s"}`;
+  const keys: string[] = [];
+  for (const k in v) {
+    if (keys.length === 4) {
+      keys.push("...");
+      break;
+    }
+    if (Object.hasOwn(v, k)) keys.push(k);
   }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return cut(`an object {${keys.join(", ")}}`);
 };
 const list = (xs: readonly string[]) => xs.join(", ");
 
@@ -270,6 +277,19 @@ function scalar(
       c.add(path, `${field} takes true or false; got ${show(raw)}.`, undefined, { field, op, value: true });
       return undefined;
     case "string":
+      if (raw === "") {
+        c.add(
+          path,
+          `${field} compared with an empty string matches nothing useful.`,
+          "To find calls without a value use isnull.",
+          {
+            field,
+            op: "isnull",
+            value: true,
+          },
+        );
+        return undefined;
+      }
       if (typeof raw === "string" && raw.length <= 1000) return raw;
       c.add(path, `${field} takes a string; got ${show(raw)}.`, undefined, { field, op, value: "text" });
       return undefined;

@@ -1248,3 +1248,32 @@ describe("describeIssues", () => {
     expect(describeIssues(r.issues.slice(0, 1))).toMatch(/^The call has a problem; nothing was sent\./);
   });
 });
+
+describe("messages stay cheap and small whatever the value", () => {
+  it("shows a huge or deeply nested value by its shape, never by serialising it", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    const issue = issueAt(
+      { chart_type: "pie", field: "topic", filters: { field: "topic", op: "eq", value: deep } },
+      "filters.value",
+    );
+    expect(issue.message).toContain("an object {a}");
+    const big = issueAt(
+      {
+        chart_type: "pie",
+        field: "topic",
+        filters: { field: "topic", op: "eq", value: "x".repeat(1_000_000) },
+      },
+      "filters.value",
+    );
+    expect(big.message.length).toBeLessThan(300);
+  });
+
+  it("refuses an empty string for a string field, pointing at isnull", () => {
+    const issue = issueAt(
+      { chart_type: "pie", field: "topic", filters: { field: "topic", op: "eq", value: "" } },
+      "filters.value",
+    );
+    expect(issue.fix).toMatch(/isnull/);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The one-shot CLI and `npm run demo`, run as a person or a script would: the built bin, real
+ * processes, the embedded demo backend. No key, no network.
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, childEnv, ROOT } from "./helpers.js";
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [BIN, ...args], { env: childEnv(env), encoding: "utf8", timeout: 30_000 });
+
+describe("cekura-dashboards-mcp preview", () => {
+  it("prints the tool's answer for flags and exits 0", () => {
+    const r = cli([
+      "preview",
+      "--chart",
+      "bar",
+      "--field",
+      "success",
+      "--agg",
+      "avg",
+      "--period",
+      "day",
+      "--last",
+      "7d",
+      "--demo",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\*\*Asked:\*\* bar of success, avg per day/);
+    expect(r.stdout).toMatch(/DEMO data/);
+    expect(r.stdout).toMatch(/\| bucket start \(UTC\) \| avg of success \| samples \|/);
+  });
+
+  it("takes a whole query with --json, and --format json prints the structured answer", () => {
+    const r = cli([
+      "preview",
+      "--json",
+      '{"chart_type":"stat","filters":{"field":"timestamp","op":"gte","value":"now-30d"}}',
+      "--format",
+      "json",
+      "--demo",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const answer = JSON.parse(r.stdout) as { stats: Record<string, unknown>; data: { total_calls: number } };
+    expect(answer.data.total_calls).toBeGreaterThan(10_000);
+  });
+
+  it("exits 1 with the error on stderr for a wrong query, and 2 for a wrong flag", () => {
+    const wrong = cli([
+      "preview",
+      "--chart",
+      "bar",
+      "--field",
+      "success",
+      "--agg",
+      "sum",
+      "--period",
+      "day",
+      "--demo",
+    ]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toBe("");
+    expect(wrong.stderr).toMatch(/^invalid_arguments: .*sum does not apply to success/s);
+    const usage = cli(["preview", "--chart", "pie", "--field", "topic", "--last", "seven days", "--demo"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/--last takes a span such as 7d/);
+  });
+
+  it("exits 1 without a key (live mode), naming the three ways on", () => {
+    const r = cli(["preview", "--chart", "stat"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/CEKURA_API_KEY/);
+    expect(r.stderr).toMatch(/--demo/);
+  });
+});
+
+describe("npm run demo", () => {
+  it("asks at least five questions over stdio and prints answers that tell the demo data's story", () => {
+    const r = spawnSync(process.execPath, [resolve(ROOT, "scripts/demo.mjs")], {
+      env: childEnv({}),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const answers = r.stdout.split(/^Q\d+\. /m).slice(1);
+    expect(answers.length).toBeGreaterThanOrEqual(5);
+    for (const a of answers) {
+      expect(a).not.toMatch(/^ERROR/m);
+      expect(a).toMatch(/built-in DEMO data, not your Cekura account/);
+    }
+    // Success per day: the trough is the bad day, 9 days ago.
+    const badDay = new Date(Date.now() - 9 * 86_400_000).toISOString().slice(0, 10);
+    expect(answers[0]).toMatch(new RegExp(`Trough: ${badDay}T00:00:00Z`));
+    // The worst agent (4) has the lowest satisfaction in the per-agent table.
+    const perAgent = answers.find((a) => a.includes("Per group"));
+    expect(perAgent).toBeDefined();
+    const rows = [...perAgent!.matchAll(/^\| (\d) \| \d+ \| ([\d.]+) \|/gm)].map(
+      (m) => [m[1], Number(m[2])] as const,
+    );
+    expect(rows.length).toBe(5);
+    expect([...rows].sort((x, y) => x[1] - y[1])[0]?.[0]).toBe("4");
+  });
+});

@@ -224,6 +224,13 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
       units,
     };
     smallest = parts;
+    // Most answers fit whole. When the data alone is within the budget (measured only as far as
+    // the budget reaches, so a huge list costs no more than a small one), try the whole answer
+    // first: one assembly instead of two. It is returned only if it fits, so the budget holds.
+    if (cutData(data, budget).shown === total) {
+      const whole = assemble(parts, data, null);
+      if (answerSize(whole) <= budget) return whole;
+    }
     // Everything but the data, with the longest truncation notes it could need.
     const fixed = answerSize(assemble(parts, emptyLike(data), worstCut));
     const perCopy = Math.floor((budget - fixed) / 2);

@@ -142,7 +142,8 @@ export function percentilesCont(values: Float64Array, ps: readonly number[]): nu
     selectInPlace(values, lo, left, n - 1);
     left = lo; // everything before lo is ≤ values[lo]: later (larger) p need not look there
     const a = values[lo] as number;
-    if (pos === lo) return a;
+    // + 0 as in percentileCont's a + (b − a)·0: -0 becomes 0, so both agree to the bit.
+    if (pos === lo) return a + 0;
     let b = Number.POSITIVE_INFINITY;
     for (let i = lo + 1; i < n; i++) if ((values[i] as number) < b) b = values[i] as number;
     return a + (b - a) * (pos - lo);

@@ -5,8 +5,8 @@
  */
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logger.js";
-import { type Redactor, redactDeep } from "../redact.js";
 import { TOOL_DESCRIPTION } from "../prompts.js";
+import { type Redactor, redactDeep } from "../redact.js";
 import { buildAnswer, errorAnswer } from "../report/index.js";
 import { parsePreviewResponse } from "../widget/response.js";
 import { buildInputJsonSchema, type JsonSchemaObject } from "../widget/schema.js";
@@ -49,6 +49,51 @@ export function toolDefinition() {
 }
 
 /**
+ * Bounds far above any real widget query (a handful of arguments, at most a few thousand values,
+ * strings of at most 1000 characters), checked in time proportional to the bounds, not to the
+ * input, before validation: a megabyte string, a 100k-item list, 1000-deep nesting or an object
+ * with thousands of keys is refused at once instead of being walked, printed and spell-checked
+ * (which costs hundreds of ms of CPU per call, or a stack overflow).
+ */
+const ARGS_MAX_VALUES = 20_000;
+const ARGS_MAX_CHARS = 250_000;
+const ARGS_MAX_DEPTH = 32;
+const ARGS_MAX_KEYS = 1_000;
+
+/** Why the arguments are too large to be a widget query; undefined when they are not. */
+export function oversizeArguments(args: unknown): string | undefined {
+  let values = 0;
+  let chars = 0;
+  const stack: { v: unknown; depth: number }[] = [{ v: args, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { v, depth } = item;
+    values += 1;
+    if (typeof v === "string") {
+      chars += v.length;
+      if (chars > ARGS_MAX_CHARS) return `more than ${ARGS_MAX_CHARS} characters of text`;
+      continue;
+    }
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= ARGS_MAX_DEPTH) return `nested more than ${ARGS_MAX_DEPTH} levels deep`;
+    if (Array.isArray(v)) {
+      if (values + stack.length + v.length > ARGS_MAX_VALUES) return `more than ${ARGS_MAX_VALUES} values`;
+      for (const x of v) stack.push({ v: x, depth: depth + 1 });
+      continue;
+    }
+    let keys = 0;
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      if (++keys > ARGS_MAX_KEYS) return `an object with more than ${ARGS_MAX_KEYS} keys`;
+      chars += k.length;
+      stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1 });
+    }
+    if (values + stack.length > ARGS_MAX_VALUES) return `more than ${ARGS_MAX_VALUES} values`;
+    if (chars > ARGS_MAX_CHARS) return `more than ${ARGS_MAX_CHARS} characters of text`;
+  }
+  return undefined;
+}
+
+/**
  * Defence in depth: the key must not come back in an answer, even when the service echoes it
  * inside the data (a label, a key) or the model pasted it into the arguments. The JSON is
  * checked first (one linear pass), so only an answer that holds a secret is walked and copied.
@@ -70,6 +115,19 @@ export async function previewWidgetData(
     if (!backend.ok) return errorAnswer(backend.error);
     const { client, source, maxWindowDays } = backend.value;
     const out = (result: ToolResult): ToolResult => withoutSecret(result, backend.value.redact);
+
+    const oversize = oversizeArguments(args);
+    if (oversize !== undefined) {
+      deps.logger.debug("Refused oversized arguments", { why: oversize });
+      return errorAnswer({
+        category: "invalid_arguments",
+        message:
+          `The arguments are far larger than any widget query (${oversize}); nothing was sent. ` +
+          "A query is a few arguments: chart_type, field, and filters with a handful of conditions " +
+          "(text values of at most 1000 characters, in-lists of at most 1000 values, groups nested at most 8 deep). " +
+          "Send a smaller call.",
+      });
+    }
 
     const now = (deps.now ?? Date.now)();
     const checked = validateWidgetQuery(args, {

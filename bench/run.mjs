@@ -1,0 +1,524 @@
+// `npm run bench` (after `npm run build`): the performance goals of the server, measured side by
+// side with their references in ONE run and printed as a table. Nothing else checks timing:
+// tests never assert time.
+//
+//   node bench/run.mjs [--engine] [--engine-count=N] [--quick]
+//
+//   --engine        also run bench/local-engine.ts (1,000,000 calls) and bench/local-load.ts
+//                   (1,000,000-row NDJSON file); they take a minute or more.
+//   --engine-count  the call count for both (default 1,000,000).
+//   --quick         fewer runs, for trying changes out (the goals still print).
+//
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench-tmp" passes node flags to every
+// spawned server (for finding where time goes; the numbers then include the profiler).
+// BENCH_BIN=path/to/main.js measures another build of the server (A/B of build options).
+//
+// The machine is shared and noisy: every comparison alternates its two sides, reports medians,
+// and warms up first. Network: 127.0.0.1 only (the embedded backend, started here). Every loop is
+// bounded in count and every wait in time.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { Agent, request } from "undici";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const TMP = join(ROOT, ".bench-tmp");
+const BIN = resolve(process.env.BENCH_BIN ?? join(ROOT, "dist", "main.js"));
+const argv = process.argv.slice(2);
+const QUICK = argv.includes("--quick");
+const ENGINE = argv.includes("--engine");
+const ENGINE_COUNT = Number(argv.find((a) => a.startsWith("--engine-count="))?.split("=")[1] ?? 1_000_000);
+
+const N = {
+  startRuns: QUICK ? 8 : 20,
+  startWarm: QUICK ? 1 : 3,
+  callWarm: 50,
+  batch: 1_000,
+  pairs: QUICK ? 100 : 300,
+  answerRuns: QUICK ? 5 : 15,
+  leakRounds: QUICK ? 4 : 6,
+};
+const MIB = 1024 * 1024;
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const REQUEST_TIMEOUT_MS = 15_000;
+const BENCH_DEADLINE = Date.now() + 15 * 60_000;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const checkDeadline = () => {
+  if (Date.now() > BENCH_DEADLINE) throw new Error("benchmark deadline (15 min) passed");
+};
+
+// ------------------------------------------------------------------------------- child process
+
+/** Env for the server: nothing inherited but PATH and HOME (no stray CEKURA_* from the shell). */
+const serverEnv = (extra) => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...extra });
+
+/** A spawned server spoken to with raw JSON-RPC lines (no SDK client: it would be measured too). */
+class RawServer {
+  constructor(env, nodeArgs = []) {
+    this.child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, BIN], {
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.stderr = "";
+    this.exited = new Promise((r) => this.child.once("exit", (code, signal) => r({ code, signal })));
+    let buffer = "";
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      let nl = buffer.indexOf("\n");
+      while (nl >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        this.onLine(line, performance.now());
+        nl = buffer.indexOf("\n");
+      }
+    });
+    this.child.stderr.setEncoding("utf8");
+    this.heapProbes = [];
+    this.child.stderr.on("data", (c) => {
+      this.stderr = (this.stderr + c).slice(-4000);
+      for (const m of c.matchAll(/^BENCH_HEAP (\d+) (\d+)$/gm)) this.heapProbes.push(Number(m[1]));
+    });
+    this.child.once("exit", () => {
+      for (const p of this.pending.values()) p.reject(new Error(`server exited; stderr: ${this.stderr}`));
+      this.pending.clear();
+    });
+  }
+
+  onLine(line, at) {
+    if (line.trim() === "") return;
+    const msg = JSON.parse(line);
+    if (msg.id === undefined || msg.method !== undefined) return; // notifications, server requests
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    clearTimeout(p.timer);
+    if (msg.error) p.reject(new Error(`${p.method}: ${JSON.stringify(msg.error)}`));
+    else p.resolve({ result: msg.result, chars: line.length, at });
+  }
+
+  request(method, params) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer in ${REQUEST_TIMEOUT_MS} ms; stderr: ${this.stderr}`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer, method });
+      this.child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+    });
+  }
+
+  notify(method, params) {
+    this.child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method, ...(params ? { params } : {}) })}\n`);
+  }
+
+  /** initialize → notifications/initialized → tools/list; resolves with the tools/list answer. */
+  async handshake() {
+    await this.request("initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "bench", version: "1.0.0" },
+    });
+    this.notify("notifications/initialized");
+    return this.request("tools/list", {});
+  }
+
+  rssBytes() {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+    const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+    return kb * 1024;
+  }
+
+  /** Live heap after full GCs (the server must run with --expose-gc -r bench/gc-probe.cjs). */
+  async liveHeapBytes() {
+    const before = this.heapProbes.length;
+    this.child.kill("SIGUSR2");
+    for (let i = 0; i < 100 && this.heapProbes.length === before; i++) await sleep(20);
+    if (this.heapProbes.length === before) throw new Error("no heap probe answer in 2 s");
+    return this.heapProbes[this.heapProbes.length - 1];
+  }
+
+  /** Closes stdin (the server shuts down on it); SIGKILL after 3 s. */
+  async stop() {
+    this.child.stdin.end();
+    const killer = setTimeout(() => this.child.kill("SIGKILL"), 3000);
+    await this.exited;
+    clearTimeout(killer);
+  }
+}
+
+function nodeE0() {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ["-e", "0"], { stdio: ["pipe", "pipe", "pipe"] });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("error", reject);
+    child.once("exit", () => {
+      clearTimeout(killer);
+      resolve(performance.now() - t0);
+    });
+  });
+}
+
+async function serverToToolsList(env) {
+  const t0 = performance.now();
+  const s = new RawServer(env);
+  try {
+    const list = await s.handshake();
+    return { ms: list.at - t0, chars: list.chars, tools: list.result.tools };
+  } finally {
+    await s.stop();
+  }
+}
+
+// ------------------------------------------------------------------------------------ measures
+
+const rows = [];
+const row = (measure, ours, reference, ratio, goal, pass) =>
+  rows.push({ measure, ours, reference, ratio, goal, pass: pass === null ? "-" : pass ? "yes" : "NO" });
+const fmt = (x, digits = 1) => x.toFixed(digits);
+
+async function startUp(env) {
+  for (let i = 0; i < N.startWarm; i++) {
+    await nodeE0();
+    await serverToToolsList(env);
+  }
+  const ours = [];
+  const base = [];
+  let last;
+  for (let i = 0; i < N.startRuns; i++) {
+    checkDeadline();
+    // Alternate which side goes first, so a slow moment of the machine hits both alike.
+    if (i % 2 === 0) {
+      base.push(await nodeE0());
+      last = await serverToToolsList(env);
+      ours.push(last.ms);
+    } else {
+      last = await serverToToolsList(env);
+      ours.push(last.ms);
+      base.push(await nodeE0());
+    }
+  }
+  const o = median(ours);
+  const b = median(base);
+  row(
+    `start-up: spawn → tools/list answer (median of ${N.startRuns})`,
+    `${fmt(o)} ms`,
+    `node -e 0: ${fmt(b)} ms`,
+    fmt(o / b, 2),
+    "≤ 2.00",
+    o / b <= 2,
+  );
+  const schemaChars = JSON.stringify(last.tools[0].inputSchema).length;
+  return { listChars: last.chars, schemaChars };
+}
+
+function rawPost(agent, url, apiKey, body) {
+  return request(url, {
+    method: "POST",
+    dispatcher: agent,
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": "cekura-bench",
+      "x-cekura-api-key": apiKey,
+    },
+    body,
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS,
+  }).then(async (res) => {
+    const json = await res.body.json();
+    if (res.statusCode !== 200) throw new Error(`raw POST: HTTP ${res.statusCode} ${JSON.stringify(json)}`);
+    return json;
+  });
+}
+
+const CALL_ARGS = { chart_type: "bar", field: "duration", aggregation_function: "avg", time_period: "day" };
+
+async function roundTrips(helpers) {
+  const backend = await helpers.startBenchBackend();
+  const agent = new Agent({ connections: 16 });
+  const server = new RawServer(serverEnv({ CEKURA_API_KEY: backend.apiKey, CEKURA_BASE_URL: backend.url }));
+  try {
+    await server.handshake();
+    await sleep(300);
+    const rssStart = server.rssBytes();
+
+    const call = async () => {
+      const t0 = performance.now();
+      const r = await server.request("tools/call", { name: "preview_widget_data", arguments: CALL_ARGS });
+      if (r.result.isError) throw new Error(`tools/call failed: ${r.result.content[0].text}`);
+      return r.at - t0;
+    };
+
+    // The body the server sends upstream, to POST the very same one directly.
+    backend.record = true;
+    await call();
+    backend.record = false;
+    const body = backend.bodies[0];
+    const url = `${backend.url}/dashboards/widgets/preview_data/`;
+    const raw = async () => {
+      const t0 = performance.now();
+      await rawPost(agent, url, backend.apiKey, body);
+      return performance.now() - t0;
+    };
+
+    const batch = async () => {
+      const t0 = performance.now();
+      for (let i = 0; i < N.batch; i++) {
+        if (i % 100 === 0) checkDeadline();
+        await call();
+      }
+      return (N.batch / (performance.now() - t0)) * 1000;
+    };
+    // The first 1,000 calls after start: the code on the call path is loaded (undici, the client)
+    // and compiled by the JIT as it goes. The next 1,000 are the sustained rate.
+    const rate1 = await batch();
+    await sleep(300);
+    const rss1 = server.rssBytes();
+    const rate2 = await batch();
+    await sleep(300);
+    const rss2 = server.rssBytes();
+
+    for (let i = 0; i < N.callWarm; i++) await raw();
+
+    const ours = [];
+    const base = [];
+    for (let i = 0; i < N.pairs; i++) {
+      if (i % 50 === 0) checkDeadline();
+      if (i % 2 === 0) {
+        ours.push(await call());
+        base.push(await raw());
+      } else {
+        base.push(await raw());
+        ours.push(await call());
+      }
+    }
+    const o = median(ours);
+    const b = median(base);
+    const limit = 1.5 * b + 2;
+    row(
+      `tools/call over stdio vs the same POST (median of ${N.pairs})`,
+      `${fmt(o, 2)} ms`,
+      `raw undici POST: ${fmt(b, 2)} ms`,
+      fmt(o / b, 2),
+      `≤ 1.5×ref + 2 ms = ${fmt(limit, 2)} ms`,
+      o <= limit,
+    );
+    row(
+      `first ${N.batch} sequential tools/call after start (cold JIT)`,
+      `${fmt(rate1, 0)} calls/s`,
+      "-",
+      "-",
+      "(info)",
+      null,
+    );
+    row(
+      `next ${N.batch} sequential tools/call (sustained)`,
+      `${fmt(rate2, 0)} calls/s`,
+      "-",
+      "-",
+      "≥ 500 calls/s",
+      rate2 >= 500,
+    );
+    row(
+      "RSS after start + tools/list",
+      `${fmt(rssStart / MIB)} MiB`,
+      "-",
+      "-",
+      "≤ 70 MiB",
+      rssStart <= 70 * MIB,
+    );
+    const grow1 = rss1 - rssStart;
+    row(
+      `RSS after ${N.batch + 1} calls, above start`,
+      `+${fmt(grow1 / MIB)} MiB`,
+      "-",
+      "-",
+      "≤ +10 MiB",
+      grow1 <= 10 * MIB,
+    );
+    const grow2 = rss2 - rss1;
+    row(
+      `RSS growth over the next ${N.batch} calls`,
+      `${grow2 >= 0 ? "+" : ""}${fmt(grow2 / MIB)} MiB`,
+      "-",
+      "-",
+      "~0 (≤ +1 MiB)",
+      grow2 <= 1 * MIB,
+    );
+  } finally {
+    await server.stop();
+    await agent.close();
+    await backend.close();
+  }
+}
+
+/** A leak shows as live heap (after full GCs) that keeps growing with the calls; RSS cannot tell. */
+async function leakCheck(helpers) {
+  const backend = await helpers.startBenchBackend();
+  const probe = join(ROOT, "bench", "gc-probe.cjs");
+  const server = new RawServer(serverEnv({ CEKURA_API_KEY: backend.apiKey, CEKURA_BASE_URL: backend.url }), [
+    "--expose-gc",
+    "-r",
+    probe,
+  ]);
+  try {
+    await server.handshake();
+    const live = [];
+    for (let round = 0; round < N.leakRounds; round++) {
+      for (let i = 0; i < N.batch; i++) {
+        if (i % 100 === 0) checkDeadline();
+        const r = await server.request("tools/call", { name: "preview_widget_data", arguments: CALL_ARGS });
+        if (r.result.isError) throw new Error(`tools/call failed: ${r.result.content[0].text}`);
+      }
+      live.push(await server.liveHeapBytes());
+    }
+    // Least-squares slope over the rounds after the first (which includes loading and JIT).
+    const ys = live.slice(1);
+    const xs = ys.map((_, i) => i * N.batch);
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const slope =
+      xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    row(
+      `live heap after full GC, every ${N.batch} calls (${N.leakRounds * N.batch})`,
+      `${live.map((x) => fmt(x / MIB)).join(" ")} MiB`,
+      "-",
+      "-",
+      "(info)",
+      null,
+    );
+    row(
+      `  … slope after the first ${N.batch} calls (leak check)`,
+      `${fmt(slope, 0)} bytes/call`,
+      "-",
+      "-",
+      "≤ 200 bytes/call",
+      slope <= 200,
+    );
+  } finally {
+    await server.stop();
+    await backend.close();
+  }
+}
+
+function answers(helpers) {
+  const c = helpers.lineCase(100_000);
+  let t0 = performance.now();
+  let answer = helpers.answerFor(c);
+  const cold = performance.now() - t0;
+  const times = [];
+  for (let i = 0; i < N.answerRuns; i++) {
+    t0 = performance.now();
+    answer = helpers.answerFor(c);
+    times.push(performance.now() - t0);
+  }
+  const size = helpers.answerSize(answer);
+  const budget = helpers.DEFAULT_BUDGET_CHARS;
+  row(
+    `line of ${c.points.toLocaleString("en")} points: answer characters`,
+    String(size),
+    `raw JSON: ${c.rawChars}`,
+    fmt(size / c.rawChars, 4),
+    `≤ ${budget} (budget)`,
+    size <= budget,
+  );
+  const m = median(times);
+  row(`  … buildAnswer time (median of ${N.answerRuns})`, `${fmt(m)} ms`, "-", "-", "≤ 100 ms", m <= 100);
+  row("  … buildAnswer time, first run (cold JIT)", `${fmt(cold)} ms`, "-", "-", "(info)", null);
+}
+
+// ---------------------------------------------------------------------------------------- main
+
+function printTable() {
+  const headers = ["measure", "ours", "reference", "ratio", "goal", "pass"];
+  const cells = rows.map((r) => headers.map((h) => String(r[h])));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(" | ")} |`;
+  const out = [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.map(line)];
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+async function bundle(entry, name) {
+  const outfile = join(TMP, name);
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    absWorkingDir: ROOT,
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20.18",
+    loader: { ".md": "text" },
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+function runChild(args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(killer);
+      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with ${code}`));
+    });
+  });
+}
+
+async function main() {
+  await mkdir(TMP, { recursive: true });
+  const helpers = await import(pathToFileURL(await bundle("bench/helpers.ts", "helpers.mjs")).href);
+  process.stdout.write(
+    `cekura-dashboards-mcp bench: node ${process.version}, ${availableParallelism()} cores, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}${QUICK ? ", --quick" : ""}\n\n`,
+  );
+
+  const env = serverEnv({ CEKURA_API_KEY: "dummy", CEKURA_BASE_URL: "http://127.0.0.1:9" });
+  const { listChars, schemaChars } = await startUp(env);
+  await roundTrips(helpers);
+  await leakCheck(helpers);
+  answers(helpers);
+  row(
+    "tools/list answer (JSON-RPC line), characters",
+    String(listChars),
+    "-",
+    "-",
+    "< 6000",
+    listChars < 6000,
+  );
+  row("  … of which the input schema", String(schemaChars), "-", "-", "(info)", null);
+  printTable();
+
+  if (ENGINE) {
+    process.stdout.write(`\nbench/local-engine.ts (${ENGINE_COUNT} calls):\n`);
+    const engine = await bundle("bench/local-engine.ts", "local-engine.mjs");
+    await runChild(["--max-old-space-size=6144", engine, String(ENGINE_COUNT)], 10 * 60_000);
+    process.stdout.write(`\nbench/local-load.ts (${ENGINE_COUNT} rows):\n`);
+    const load = await bundle("bench/local-load.ts", "local-load.mjs");
+    await runChild([load, String(ENGINE_COUNT)], 10 * 60_000);
+  }
+  if (rows.some((r) => r.pass === "NO")) process.exitCode = 1;
+}
+
+await main();

@@ -21,6 +21,11 @@ export interface Backend {
   maxWindowDays?: number;
   /** Removes the key this backend sends from any text; every tool answer passes it last. */
   redact?: Redactor;
+  /**
+   * A local file's first and last call (ISO UTC) and its size. With a file, a query without a
+   * start covers every call in it, and the answer states this span instead of a default window.
+   */
+  span?: { start: string; end: string; calls: number };
 }
 
 export interface BackendProvider {
@@ -95,7 +100,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
     return ok({
       client,
       source,
-      ...(config.mode === "demo" ? { maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : {}),
+      ...(config.mode === "demo" ? { maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : { span: spanOf(calls) }),
       redact: createRedactor(secretForms(localKey)),
     });
   }
@@ -122,4 +127,15 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       await Promise.allSettled(all.map((c) => c()));
     },
   };
+}
+
+function spanOf(calls: readonly { timestamp: number }[]): { start: string; end: string; calls: number } {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const c of calls) {
+    if (c.timestamp < first) first = c.timestamp;
+    if (c.timestamp > last) last = c.timestamp;
+  }
+  const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  return { start: iso(first), end: iso(last), calls: calls.length };
 }

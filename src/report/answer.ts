@@ -10,7 +10,7 @@ import type { ToolError } from "../errors.js";
 import { CHART_TYPES } from "../widget/catalogue.js";
 import { isPlainObject, type PreviewResponse } from "../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../widget/types.js";
-import { boundValue, countEntries, fitObjectPrefix, fitPrefix, jsonSize } from "./budget.js";
+import { boundValue, countEntries, fitObjectPrefix, fitPrefix, twoCopiesSize } from "./budget.js";
 import { type DataSource, describeQuery, describeSource } from "./describe.js";
 import { cut, oneLine } from "./format.js";
 import { summarise } from "./summary.js";
@@ -134,9 +134,9 @@ function assemble(p: Parts, data: unknown, truncated: Truncation | null): ToolAn
   };
 }
 
-/** The size the budget counts: content[0] + content[1] + JSON of structuredContent. */
+/** The size the budget counts: the whole result as it travels, serialised (escapes included). */
 export function answerSize(a: ToolAnswer): number {
-  return a.content[0].text.length + a.content[1].text.length + JSON.stringify(a.structuredContent).length;
+  return JSON.stringify(a).length;
 }
 
 /** An empty stand-in for data, of the same kind, to measure everything but the data. */
@@ -146,19 +146,21 @@ function emptyLike(data: unknown): unknown {
   return null;
 }
 
-/** Cuts `data` so that it adds at most `perCopy` characters to each of its two copies. */
-function cutData(data: unknown, perCopy: number): { data: unknown; shown: number } {
+/** Cuts `data` so that its two copies add at most `both` characters to the answer on the wire. */
+function cutData(data: unknown, both: number): { data: unknown; shown: number } {
   if (Array.isArray(data)) {
-    const k = fitPrefix(data, perCopy);
+    const k = fitPrefix(data, both);
     return { data: k === data.length ? data : data.slice(0, k), shown: k };
   }
   if (isPlainObject(data)) {
-    const kept = fitObjectPrefix(data, perCopy);
+    const kept = fitObjectPrefix(data, both);
     const shown = Object.keys(kept).length;
     return { data: shown === countEntries(data) ? data : kept, shown };
   }
   // A scalar: it fits or is replaced by null (4 characters, as measured by emptyLike).
-  return jsonSize(data) - 4 <= perCopy ? { data, shown: 1 } : { data: null, shown: 0 };
+  return twoCopiesSize(JSON.stringify(data) ?? "null") - 8 <= both
+    ? { data, shown: 1 }
+    : { data: null, shown: 0 };
 }
 
 export function buildAnswer(input: AnswerInput): ToolAnswer {
@@ -233,9 +235,9 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
     }
     // Everything but the data, with the longest truncation notes it could need.
     const fixed = answerSize(assemble(parts, emptyLike(data), worstCut));
-    const perCopy = Math.floor((budget - fixed) / 2);
-    if (perCopy < 0) continue;
-    const { data: kept, shown } = cutData(data, perCopy);
+    const both = budget - fixed;
+    if (both < 0) continue;
+    const { data: kept, shown } = cutData(data, both);
     if (shown === total && kept === data) return assemble(parts, data, null);
     return assemble(parts, kept, { shown, total, omitted: total - shown, hint });
   }

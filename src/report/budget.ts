@@ -10,13 +10,24 @@ export function jsonSize(value: unknown): number {
 }
 
 /**
+ * What a piece of JSON text costs in the answer on the wire: once as-is in structuredContent, and
+ * once inside content[1]'s text, where the result's own serialisation escapes each `"` and `\`.
+ */
+export function twoCopiesSize(json: string): number {
+  let escapes = 0;
+  for (let i = json.indexOf('"'); i !== -1; i = json.indexOf('"', i + 1)) escapes++;
+  for (let i = json.indexOf("\\"); i !== -1; i = json.indexOf("\\", i + 1)) escapes++;
+  return 2 * json.length + escapes;
+}
+
+/**
  * The largest k such that the items 0..k−1 add at most `maxChars` to the JSON of an empty list
  * (item sizes plus the commas between them). Whole items only; stops at the first that does not fit.
  */
 export function fitPrefix(items: readonly unknown[], maxChars: number): number {
   let used = 0;
   for (let k = 0; k < items.length; k++) {
-    const add = jsonSize(items[k]) + (k > 0 ? 1 : 0);
+    const add = twoCopiesSize(JSON.stringify(items[k]) ?? "null") + (k > 0 ? 2 : 0);
     if (used + add > maxChars) return k;
     used += add;
   }
@@ -30,7 +41,7 @@ export function fitObjectPrefix(obj: Record<string, unknown>, maxChars: number):
   let first = true;
   for (const [k, v] of Object.entries(obj)) {
     if (v === undefined) continue;
-    const add = JSON.stringify(k).length + 1 + jsonSize(v) + (first ? 0 : 1);
+    const add = twoCopiesSize(`${JSON.stringify(k)}:${JSON.stringify(v) ?? "null"}`) + (first ? 0 : 2);
     if (used + add > maxChars) break;
     used += add;
     first = false;

@@ -435,7 +435,7 @@ function valueFor(spec: FilterField, op: Operator): fc.Arbitrary<unknown> {
       case "boolean":
         return fc.boolean();
       case "string":
-        return fc.string({ unit: "grapheme", maxLength: 30 });
+        return fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }); // "" is refused (use isnull)
       case "dynamic":
         return fc.oneof(fc.boolean(), fc.integer(), text(20));
       case "datetime":

@@ -113,7 +113,7 @@ export async function previewWidgetData(
   try {
     const backend = await deps.backend.get();
     if (!backend.ok) return errorAnswer(backend.error);
-    const { client, source, maxWindowDays } = backend.value;
+    const { client, source, maxWindowDays, span } = backend.value;
     const out = (result: ToolResult): ToolResult => withoutSecret(result, backend.value.redact);
 
     const oversize = oversizeArguments(args);
@@ -130,9 +130,10 @@ export async function previewWidgetData(
     }
 
     const now = (deps.now ?? Date.now)();
+    // A local file has no default window: without a start, the query covers the whole file.
     const checked = validateWidgetQuery(args, {
       now,
-      defaultStart: deps.defaultWindow,
+      ...(span ? {} : { defaultStart: deps.defaultWindow }),
       ...(maxWindowDays !== undefined ? { maxWindowDays } : {}),
     });
     if (!checked.ok) {
@@ -148,12 +149,20 @@ export async function previewWidgetData(
     const response = parsePreviewResponse(reply.value.body, checked.query.chart_type);
     if (!response.ok) return out(errorAnswer(response.error));
 
+    let { window, notes } = checked;
+    if (span && window.start === null) {
+      window = { ...window, start: span.start, ...(window.endExpression ? {} : { end: span.end }) };
+      notes = [
+        ...notes,
+        `No start time was given, so every call in the file counts: ${span.calls} calls from ${span.start} to ${span.end} (UTC).`,
+      ];
+    }
     const answer = buildAnswer({
       query: checked.query,
-      window: checked.window,
+      window,
       response: response.value,
       source,
-      notes: checked.notes,
+      notes,
       budgetChars: deps.budgetChars,
     });
     deps.logger.debug("Answered", {

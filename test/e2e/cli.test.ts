@@ -75,6 +75,33 @@ describe("cekura-dashboards-mcp preview", () => {
   });
 });
 
+describe("modes: --data FILE has no default window and no 30-day rule; --demo keeps the API's", () => {
+  const file = resolve(ROOT, "test/fixtures/calls/widget.ndjson");
+
+  it("a query without a start covers every call in the file, and says so", () => {
+    const r = cli(["preview", "--chart", "stat", "--format", "json", "--data", file]);
+    expect(r.status, r.stderr).toBe(0);
+    const answer = JSON.parse(r.stdout) as {
+      summary: string;
+      data: { total_calls: number };
+      window: { start: string };
+    };
+    expect(answer.data.total_calls).toBe(5);
+    expect(answer.window.start).toBe("2025-06-01T08:00:00Z");
+    expect(answer.summary).toMatch(/every call in the file counts: 5 calls/);
+    expect(answer.summary).toMatch(/local file widget\.ndjson, not your live Cekura data/);
+    expect(r.stderr).toMatch(/Skipped 5 bad rows/);
+  });
+
+  it("a window older than 30 days is fine on a file, refused in demo mode before sending", () => {
+    const onFile = cli(["preview", "--chart", "stat", "--last", "1000d", "--data", file]);
+    expect(onFile.status, onFile.stderr).toBe(0);
+    const demo = cli(["preview", "--chart", "stat", "--last", "45d", "--demo"]);
+    expect(demo.status).toBe(1);
+    expect(demo.stderr).toMatch(/at most 30 days back/);
+  });
+});
+
 describe("npm run demo", () => {
   it("asks at least five questions over stdio and prints answers that tell the demo data's story", () => {
     const r = spawnSync(process.execPath, [resolve(ROOT, "scripts/demo.mjs")], {

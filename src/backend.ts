@@ -4,7 +4,6 @@
  * upstream client: one code path. Heavy parts (undici, the dataset, the engine) load on the
  * first call, not at start-up.
  */
-import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import type { UpstreamClient } from "./cekura/client.js";
 import type { Config } from "./config.js";
@@ -82,16 +81,23 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       const { skipped, reasons } = loaded.value;
       calls = loaded.value.calls;
       if (skipped > 0) {
-        logger.warning(`Skipped ${skipped} bad rows in ${basename(file)}`, { first_reasons: reasons.join(" | ") });
+        logger.warning(`Skipped ${skipped} bad rows in ${basename(file)}`, {
+          first_reasons: reasons.join(" | "),
+        });
       }
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
       source = { kind: "local", label: basename(file) };
     }
     // A per-process key keeps other local processes from using the listener.
+    const { randomBytes } = await import("node:crypto");
     const localKey = randomBytes(24).toString("base64url");
     const store = createCallStore(calls);
     const listener = await startLocalBackend({ store, apiKey: localKey, mode: config.mode });
-    const client = createUpstreamClient({ baseUrl: listener.url, apiKey: localKey, deadlineMs: config.deadlineMs });
+    const client = createUpstreamClient({
+      baseUrl: listener.url,
+      apiKey: localKey,
+      deadlineMs: config.deadlineMs,
+    });
     closers.push(
       () => client.close(),
       () => listener.close(),
@@ -107,10 +113,13 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
 
   return {
     get() {
-      if (closed) return Promise.resolve(err({ category: "cancelled", message: "The server is shutting down." }));
+      if (closed)
+        return Promise.resolve(err({ category: "cancelled", message: "The server is shutting down." }));
       if (!pending) {
         pending = open().catch((e: unknown): Result<Backend, ToolError> => {
-          logger.error("Could not start the data backend", { error: e instanceof Error ? e.message : String(e) });
+          logger.error("Could not start the data backend", {
+            error: e instanceof Error ? e.message : String(e),
+          });
           pending = undefined; // a later call may try again
           return err({
             category: "config",

@@ -11,7 +11,9 @@ import { createRedactor } from "./redact.js";
 import { previewWidgetData } from "./tools/preview-widget-data.js";
 
 /** Tool arguments from the CLI flags; a usage message when they do not make a query. */
-export function argumentsFromFlags(args: PreviewArgs): { ok: true; value: unknown } | { ok: false; message: string } {
+export function argumentsFromFlags(
+  args: PreviewArgs,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   if (args.json !== undefined) {
     try {
       return { ok: true, value: JSON.parse(args.json) };
@@ -35,7 +37,10 @@ export function argumentsFromFlags(args: PreviewArgs): { ok: true; value: unknow
   if (args.last !== undefined) {
     const last = args.last.trim();
     if (!/^\d{1,6}[smhdwMy]$/.test(last)) {
-      return { ok: false, message: `--last takes a span such as 7d, 24h or 2w; got ${JSON.stringify(last)}.` };
+      return {
+        ok: false,
+        message: `--last takes a span such as 7d, 24h or 2w; got ${JSON.stringify(last)}.`,
+      };
     }
     conditions.push({ field: "timestamp", op: "gte", value: `now-${last}` });
   }
@@ -50,7 +55,10 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
     process.stderr.write(`cekura-dashboards-mcp: ${built.message}\n`);
     return 2;
   }
-  const logger = createLogger({ level: config.logLevel === "info" ? "warning" : config.logLevel, redact: createRedactor([config.apiKey]) });
+  const logger = createLogger({
+    level: config.logLevel === "info" ? "warning" : config.logLevel,
+    redact: createRedactor([config.apiKey]),
+  });
   const backend = createBackendProvider(config, logger);
   try {
     const result = await previewWidgetData(
@@ -62,7 +70,9 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
       return 1;
     }
     const text =
-      flags.format === "json" ? JSON.stringify(result.structuredContent, null, 2) : (result.content[0]?.text ?? "");
+      flags.format === "json"
+        ? JSON.stringify(result.structuredContent, null, 2)
+        : (result.content[0]?.text ?? "");
     process.stdout.write(`${text}\n`);
     return 0;
   } finally {

@@ -1,4 +1,10 @@
-import { DEFAULT_BASE_URL, DEFAULT_BUDGET_CHARS, DEFAULT_DEADLINE_MS, DEFAULT_WINDOW, MAX_DEADLINE_MS } from "./config.js";
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_BUDGET_CHARS,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_WINDOW,
+  MAX_DEADLINE_MS,
+} from "./config.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
 export const HELP = `${PACKAGE_NAME} ${VERSION}

@@ -31,20 +31,27 @@ export function createLogger(opts: {
   let clientLevel: LogLevel | undefined;
 
   const log = (level: LogLevel, message: string, fields?: LogFields) => {
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, msg: opts.redact(message) };
+    const toStderr = rank(level) >= rank(opts.level);
+    const toClient = notifier !== undefined && clientLevel !== undefined && rank(level) >= rank(clientLevel);
+    if (!toStderr && !toClient) return; // below every threshold: build nothing
+    const entry: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level,
+      msg: opts.redact(message),
+    };
     if (fields) {
       for (const [k, v] of Object.entries(fields)) {
         if (v !== undefined) entry[k] = typeof v === "string" ? opts.redact(v) : v;
       }
     }
-    if (rank(level) >= rank(opts.level)) {
+    if (toStderr) {
       try {
         write(`${JSON.stringify(entry)}\n`);
       } catch {
         // stderr gone: nothing sensible left to do with a log line
       }
     }
-    if (notifier && clientLevel !== undefined && rank(level) >= rank(clientLevel)) {
+    if (toClient && notifier) {
       try {
         notifier(level, entry);
       } catch {

@@ -35,14 +35,19 @@ async function main(): Promise<void> {
 }
 
 async function serve(config: Config): Promise<void> {
-  const [{ StdioServerTransport }, { createServer }, { createBackendProvider }, { createLogger }, { createRedactor }] =
-    await Promise.all([
-      import("@modelcontextprotocol/sdk/server/stdio.js"),
-      import("./server.js"),
-      import("./backend.js"),
-      import("./logger.js"),
-      import("./redact.js"),
-    ]);
+  const [
+    { StdioServerTransport },
+    { createServer },
+    { createBackendProvider },
+    { createLogger },
+    { createRedactor },
+  ] = await Promise.all([
+    import("@modelcontextprotocol/sdk/server/stdio.js"),
+    import("./server.js"),
+    import("./backend.js"),
+    import("./logger.js"),
+    import("./redact.js"),
+  ]);
   const logger = createLogger({ level: config.logLevel, redact: createRedactor([config.apiKey]) });
   const backend = createBackendProvider(config, logger);
   const { server, close } = createServer({

@@ -412,7 +412,8 @@ describe("empty data", () => {
     expect(s).toContain(WINDOW_TEXT);
     expect(s).toContain("the window");
     // Causes this query cannot have are not listed.
-    for (const cause of ["the filters", "metric id", "metadata key", "the agent"]) expect(s).not.toContain(cause);
+    for (const cause of ["the filters", "metric id", "metadata key", "the agent"])
+      expect(s).not.toContain(cause);
     expect(a.structuredContent.stats).toMatchObject({ empty: true });
     expect(a.structuredContent.truncated).toBeNull();
   });

@@ -113,24 +113,7 @@ function intSetting(name: string, raw: string, min: number, max: number, redact:
 }
 
 const FLAG_HELP = ["--help", "-h"];
-const VALUE_FLAGS = new Set([
-  "--data",
-  "--base-url",
-  "--timeout-ms",
-  "--default-window",
-  "--max-result-chars",
-  "--log-level",
-  // preview
-  "--json",
-  "--chart",
-  "--field",
-  "--agg",
-  "--period",
-  "--last",
-  "--metric",
-  "--filters",
-  "--format",
-]);
+/** Flags of the preview command (each takes a value). */
 const PREVIEW_ONLY = new Set([
   "--json",
   "--chart",
@@ -141,6 +124,16 @@ const PREVIEW_ONLY = new Set([
   "--metric",
   "--filters",
   "--format",
+]);
+/** Every flag that takes a value. */
+const VALUE_FLAGS = new Set([
+  "--data",
+  "--base-url",
+  "--timeout-ms",
+  "--default-window",
+  "--max-result-chars",
+  "--log-level",
+  ...PREVIEW_ONLY,
 ]);
 
 export function parseCommandLine(

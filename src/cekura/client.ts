@@ -7,7 +7,13 @@
  * with complete, model-facing messages; nothing here throws or rejects, and no message ever
  * holds the API key (every message passes through a redactor as defence in depth).
  */
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+// undici's Agent and request(), from their own modules: undici's index loads ALL of undici (fetch,
+// WebSocket, EventSource, mocks, cache stores, interceptors, ...) and the Node built-ins they use,
+// which made the first call ~100 ms slower and the process ~8 MiB larger (live heap +3 MiB, and
+// the bundle 1.31 → 0.94 MB). Typed in src/types/undici-modules.d.ts with undici's own types.
+import undiciRequest from "undici/lib/api/api-request.js";
+import Agent from "undici/lib/dispatcher/agent.js";
 import { type ErrorCategory, err, ok, type Result, type ToolError } from "../errors.js";
 import { createRedactor, type Redactor } from "../redact.js";
 import { fenced } from "./quote.js";
@@ -228,6 +234,7 @@ function drfDetail(text: string): string | undefined {
 export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {
   const url = joinUrl(opts.baseUrl, PREVIEW_PATH);
   const origin = url.origin;
+  const path = url.pathname;
   const deadlineMs = opts.deadlineMs;
   if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
     throw new TypeError("createUpstreamClient: deadlineMs must be a positive number");
@@ -452,7 +459,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   async function attempt(payload: string, signal: AbortSignal): Promise<AttemptOutcome> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, { dispatcher: agent, method: "POST", headers, body: payload, signal });
+      res = await undiciRequest.call(agent, { origin, path, method: "POST", headers, body: payload, signal });
     } catch (e) {
       return classifyError(e);
     }

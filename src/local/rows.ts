@@ -32,7 +32,13 @@ type Agent = NonNullable<CallLog["agent"]>;
 /** A metric as loaded, with the evaluations of it that rows share. */
 export interface MetricSlot {
   readonly ref: MetricRef;
-  readonly values: Map<MetricEvaluation["value"], MetricEvaluation>;
+  readonly values: Map<MetricEvaluation["value"], SharedEvaluation>;
+}
+
+/** An evaluation from RowInterner.evaluation, with its code for finding lists (0: not shared). */
+export interface SharedEvaluation {
+  readonly evaluation: MetricEvaluation;
+  readonly code: number;
 }
 
 /** Distinct values per metric whose evaluation objects are shared; beyond it each row gets its own. */
@@ -41,14 +47,35 @@ const SHARED_VALUES_PER_METRIC = 4096;
 /** Distinct short strings shared per load. */
 const SHARED_TEXTS = 50_000;
 
+/** Distinct evaluation lists shared per load (see RowInterner.endList). */
+const SHARED_LISTS = 50_000;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** Distinct metadata objects shared per load (trie nodes, see RowInterner.metadata). */
+const SHARED_METADATA_NODES = 20_000;
+
+type Metadata = CallLog["metadata"];
+type MetadataValue = Metadata[string];
+
+/** Rows without metadata share this one (frozen) empty object. */
+const NO_METADATA: Metadata = Object.freeze({});
+
+/** A trie node of shared metadata objects: one level per (key, value), in the row's key order. */
+interface MetadataNode {
+  readonly metadata: Metadata;
+  next: Map<string, Map<MetadataValue, MetadataNode>> | undefined;
+}
+
 /** Rows without evaluations share this one (frozen) empty list. */
 export const NO_EVALUATIONS = Object.freeze([]) as unknown as MetricEvaluation[];
 
 /**
- * Shares identical metric, evaluation and agent objects (frozen) between the rows of one load:
- * a million calls carry a few million evaluations but only a handful of distinct metrics and
- * mostly a handful of distinct values (booleans, ratings, enum labels), so sharing saves both
- * memory and garbage-collection time. Readers must not mutate calls.
+ * Shares identical metric, evaluation and agent objects, evaluation lists and metadata objects
+ * (all frozen) between the rows of one load: a million calls carry a few million evaluations but
+ * only a handful of distinct metrics and mostly a handful of distinct values (booleans, ratings,
+ * enum labels), so sharing saves both memory and garbage-collection time (what a load keeps is
+ * most of the collector's work). Readers must not mutate calls.
  */
 export class RowInterner {
   private readonly metrics = new Map<number, MetricSlot[]>();
@@ -66,13 +93,61 @@ export class RowInterner {
     return slot;
   }
 
-  evaluation(slot: MetricSlot, value: MetricEvaluation["value"]): MetricEvaluation {
+  private evaluationCodes = 0;
+
+  evaluation(slot: MetricSlot, value: MetricEvaluation["value"]): SharedEvaluation {
     let e = slot.values.get(value);
     if (e === undefined) {
-      e = Object.freeze({ metric: slot.ref, value });
-      if (slot.values.size < SHARED_VALUES_PER_METRIC) slot.values.set(value, e);
+      const evaluation = Object.freeze({ metric: slot.ref, value });
+      if (slot.values.size < SHARED_VALUES_PER_METRIC) {
+        e = { evaluation, code: ++this.evaluationCodes };
+        slot.values.set(value, e);
+      } else e = { evaluation, code: 0 };
     }
     return e;
+  }
+
+  /**
+   * Evaluation lists, built by beginList, addToList (per evaluation kept) and endList. Rows carry
+   * the same few metrics with a few values each, so a million rows hold a few thousand distinct
+   * lists: sharing one (frozen) copy of each saves most of what the loaded calls would otherwise
+   * keep, and much garbage-collection work. A list is found by a 32-bit hash of the codes of its
+   * entries (a small-integer key: a Map boxes other numbers, and a lookup then costs a cache miss
+   * more) and then compared entry by entry; of two lists with one hash, only the first is shared.
+   */
+  private readonly lists = new Map<number, MetricEvaluation[]>();
+  private readonly listItems: MetricEvaluation[] = [];
+  private listLength = 0;
+  /** FNV-1a over the codes so far; 0 once an entry is not shared (then neither is the list). */
+  private listHash = 0;
+
+  beginList(): void {
+    this.listLength = 0;
+    this.listHash = FNV_OFFSET;
+  }
+
+  addToList(e: SharedEvaluation): void {
+    this.listItems[this.listLength++] = e.evaluation;
+    const hash = this.listHash;
+    if (hash !== 0) this.listHash = e.code === 0 ? 0 : Math.imul(hash ^ e.code, FNV_PRIME) || 1;
+  }
+
+  endList(): MetricEvaluation[] {
+    const n = this.listLength;
+    if (n === 0) return NO_EVALUATIONS;
+    const items = this.listItems;
+    const hash = this.listHash;
+    const known = hash === 0 ? undefined : this.lists.get(hash);
+    if (known !== undefined && known.length === n) {
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = known[i] === items[i];
+      if (same) return known;
+    }
+    const list = items.slice(0, n); // sized exactly (a list grown by push keeps spare room)
+    if (hash !== 0 && known === undefined && this.lists.size < SHARED_LISTS) {
+      this.lists.set(hash, Object.freeze(list) as MetricEvaluation[]);
+    }
+    return list;
   }
 
   private readonly texts = new Map<string, string>();
@@ -99,6 +174,42 @@ export class RowInterner {
     const a: Agent = Object.freeze({ id, agent_name });
     list.push(a);
     return a;
+  }
+
+  private readonly metadataRoot: MetadataNode = { metadata: NO_METADATA, next: undefined };
+  private metadataNodes = 0;
+
+  /**
+   * The addressable top-level keys of a metadata object (see metadataField), as one shared
+   * (frozen) object per distinct content: metadata mostly takes a few values per key (region,
+   * call type, campaign). Values that are unlikely to repeat (long text), or a full trie, give the
+   * row its own object.
+   */
+  metadata(obj: Record<string, unknown>): Metadata {
+    let node = this.metadataRoot;
+    for (const key in obj) {
+      if (!isAddressableKey(key)) continue;
+      const value = metadataValue(obj[key]);
+      if (value === undefined) continue;
+      let next = node.next?.get(key)?.get(value);
+      if (next === undefined) {
+        if (this.metadataNodes >= SHARED_METADATA_NODES || (typeof value === "string" && value.length > 64)) {
+          return ownMetadata(obj, this);
+        }
+        const shared = typeof value === "string" ? this.text(value) : value;
+        next = { metadata: Object.freeze({ ...node.metadata, [key]: shared }), next: undefined };
+        if (node.next === undefined) node.next = new Map();
+        let byValue = node.next.get(key);
+        if (byValue === undefined) {
+          byValue = new Map();
+          node.next.set(key, byValue);
+        }
+        byValue.set(value, next);
+        this.metadataNodes++;
+      }
+      node = next;
+    }
+    return node.metadata;
   }
 }
 
@@ -337,24 +448,32 @@ function isAddressableKey(key: string): boolean {
   return yes;
 }
 
-function metadataField(v: unknown, interner: RowInterner): CallLog["metadata"] {
+/** A metadata value as kept: text, number, boolean or null; nested values as JSON text. */
+function metadataValue(value: unknown): MetadataValue | undefined {
+  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+function metadataField(v: unknown, interner: RowInterner): Metadata {
   let obj: unknown = v;
   if (typeof v === "string" && v.trimStart().startsWith("{")) {
     try {
       obj = JSON.parse(v);
     } catch {
-      return {};
+      return NO_METADATA;
     }
   }
-  if (!isRecord(obj)) return {};
-  const out: CallLog["metadata"] = {};
+  return isRecord(obj) ? interner.metadata(obj) : NO_METADATA;
+}
+
+/** The row's own metadata object, when it is not shared (see RowInterner.metadata). */
+function ownMetadata(obj: Record<string, unknown>, interner: RowInterner): Metadata {
+  const out: Metadata = {};
   for (const key in obj) {
     if (!isAddressableKey(key)) continue;
-    const value = obj[key];
-    if (typeof value === "string") out[key] = interner.text(value);
-    else if (value === null || typeof value === "boolean") out[key] = value;
-    else if (typeof value === "number") out[key] = Number.isFinite(value) ? value : null;
-    else if (value !== undefined) out[key] = JSON.stringify(value);
+    const value = metadataValue(obj[key]);
+    if (value !== undefined) out[key] = typeof value === "string" ? interner.text(value) : value;
   }
   return out;
 }
@@ -429,7 +548,7 @@ function rethrowIn(list: string, i: number, e: unknown): never {
 }
 
 /** One widget-shape evaluation: {metric: {id, name, eval_type}, value}; undefined to drop it. */
-function widgetEvaluation(e: Record<string, unknown>, interner: RowInterner): MetricEvaluation | undefined {
+function widgetEvaluation(e: Record<string, unknown>, interner: RowInterner): SharedEvaluation | undefined {
   // Some exports flatten the metric: {metric_id, metric_name, eval_type, value}.
   const m = isRecord(e.metric)
     ? e.metric
@@ -442,7 +561,7 @@ function widgetEvaluation(e: Record<string, unknown>, interner: RowInterner): Me
 }
 
 /** One list-API metric: {id, name, type, score, enum, value}; undefined to drop it. */
-function listMetric(e: Record<string, unknown>, interner: RowInterner): MetricEvaluation | undefined {
+function listMetric(e: Record<string, unknown>, interner: RowInterner): SharedEvaluation | undefined {
   const id = integerField("id", e.id);
   const hasScore = e.score !== null && e.score !== undefined && e.score !== "";
   const enumText = nonEmpty(e.enum);
@@ -465,9 +584,7 @@ function evaluationList(
 ): MetricEvaluation[] {
   if (list.length === 0) return NO_EVALUATIONS;
   const read = name === "metrics" ? listMetric : widgetEvaluation;
-  // Sized up front: a list grown by push keeps room for 17 entries, a cost on every retained row.
-  const out = new Array<MetricEvaluation>(list.length);
-  let kept = 0;
+  interner.beginList();
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (!isRecord(e)) {
@@ -477,16 +594,15 @@ function evaluationList(
         e,
       );
     }
-    let evaluation: MetricEvaluation | undefined;
+    let evaluation: SharedEvaluation | undefined;
     try {
       evaluation = read(e, interner);
     } catch (x) {
       rethrowIn(name, i, x);
     }
-    if (evaluation !== undefined) out[kept++] = evaluation;
+    if (evaluation !== undefined) interner.addToList(evaluation);
   }
-  if (kept < out.length) out.length = kept;
-  return out;
+  return interner.endList();
 }
 
 const nonEmpty = (v: unknown): unknown => (v === "" || v === null ? undefined : v);
@@ -513,6 +629,117 @@ function latencyField(v: unknown): number | null {
   return n === undefined || !Number.isFinite(n) || n < 0 ? fail("latency_ms", "milliseconds or null", v) : n;
 }
 
+/**
+ * The fast path for the common row: the widget shape as the dashboards export it, every field
+ * already of the type the CallLog wants (numbers, booleans, strings or null, ISO timestamp in the
+ * export form, exact eval types). It checks `typeof` and converts nothing, so it needs no
+ * try/catch, no closures and no reason text; undefined means "not that simple", and the row then
+ * goes through the general path (readRowGeneral), which also words the reason for a bad row. It
+ * must give the same CallLog as the general path for every row it accepts.
+ */
+function readPlainWidgetRow(raw: Record<string, unknown>, interner: RowInterner): CallLog | undefined {
+  const id = raw.id;
+  if (typeof id !== "number" || !Number.isSafeInteger(id)) return undefined;
+  const ts = raw.timestamp;
+  let timestamp: number | undefined;
+  // fastIso gives integer ms of years 0-9999, always within MAX_EPOCH_MS.
+  if (typeof ts === "string") timestamp = fastIso(ts);
+  else if (typeof ts === "number") {
+    const ms = epochToMs(ts);
+    if (Number.isFinite(ms) && Math.abs(ms) <= MAX_EPOCH_MS) timestamp = Math.round(ms);
+  }
+  if (timestamp === undefined) return undefined;
+  const duration = raw.duration;
+  if (duration !== null && !(typeof duration === "number" && duration >= 0 && duration < Infinity))
+    return undefined;
+  const success = raw.success;
+  if (success !== null && typeof success !== "boolean") return undefined; // absent: read from status
+  const is_reviewed = raw.is_reviewed;
+  if (typeof is_reviewed !== "boolean") return undefined;
+  const reason = raw.call_ended_reason;
+  const dropoff = raw.dropoff_point;
+  const topic = raw.topic;
+  const customer = raw.customer_number;
+  if (!(plainText(reason) && plainText(dropoff) && plainText(topic) && plainText(customer))) return undefined;
+  const agent = plainAgent(raw, interner);
+  if (agent === undefined) return undefined;
+  const metadata = raw.metadata ?? null;
+  if (typeof metadata !== "object" || Array.isArray(metadata)) return undefined;
+  const list = raw.metric_evaluations;
+  if (!Array.isArray(list)) return undefined;
+  const evaluations = plainEvaluations(list, interner);
+  if (evaluations === undefined) return undefined;
+  const latency = raw.latency_ms ?? null;
+  if (latency !== null && !(typeof latency === "number" && latency >= 0 && latency < Infinity))
+    return undefined;
+  return {
+    id,
+    timestamp,
+    duration,
+    success,
+    is_reviewed,
+    call_ended_reason: reason === null || reason === "" ? null : interner.text(reason as string),
+    dropoff_point: dropoff === null || dropoff === "" ? null : interner.text(dropoff as string),
+    topic: topic === null || topic === "" ? null : interner.text(topic as string),
+    customer_number: customer === "" ? null : (customer as string | null),
+    agent,
+    metadata: metadata === null ? NO_METADATA : interner.metadata(metadata as Record<string, unknown>),
+    metric_evaluations: evaluations,
+    latency_ms: latency,
+  };
+}
+
+/** A string field the fast path takes as it is: a string (empty meaning none) or null. */
+const plainText = (v: unknown): boolean => typeof v === "string" || v === null;
+
+/** `agent: {id, agent_name}` or null (with no agent_id beside it); undefined when not that simple. */
+function plainAgent(raw: Record<string, unknown>, interner: RowInterner): Agent | null | undefined {
+  const v = raw.agent;
+  if (v === null) return raw.agent_id === undefined || raw.agent_id === null ? null : undefined;
+  if (typeof v !== "object" || Array.isArray(v)) return undefined;
+  const { id, agent_name } = v as Record<string, unknown>;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || typeof agent_name !== "string") return undefined;
+  return interner.agent(id, interner.text(agent_name));
+}
+
+/**
+ * `[{metric: {id, name, eval_type}, value}]` with exact eval types and values of their type (or
+ * null); undefined when not that simple.
+ */
+function plainEvaluations(list: unknown[], interner: RowInterner): MetricEvaluation[] | undefined {
+  const n = list.length;
+  if (n === 0) return NO_EVALUATIONS;
+  interner.beginList();
+  for (let i = 0; i < n; i++) {
+    const e = list[i] as { metric?: unknown; value?: unknown } | null;
+    if (typeof e !== "object" || e === null) return undefined;
+    const m = e.metric as { id?: unknown; name?: unknown; eval_type?: unknown } | null;
+    if (typeof m !== "object" || m === null) return undefined;
+    const { id, name, eval_type } = m;
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || typeof name !== "string") return undefined;
+    const value = e.value;
+    let ok: boolean;
+    switch (eval_type) {
+      case "binary":
+        ok = typeof value === "boolean";
+        break;
+      case "numeric":
+      case "continuous_qualitative":
+        ok = typeof value === "number" && Number.isFinite(value);
+        break;
+      case "enum":
+        ok = typeof value === "string" && value !== "";
+        break;
+      default:
+        return undefined;
+    }
+    if (!ok && value !== null) return undefined;
+    const slot = interner.metric(id, name, eval_type);
+    interner.addToList(interner.evaluation(slot, value as MetricEvaluation["value"]));
+  }
+  return interner.endList();
+}
+
 const defaultInterner = new RowInterner();
 
 /**
@@ -526,6 +753,15 @@ export function normaliseRow(raw: unknown, interner: RowInterner = defaultIntern
 
 /** normaliseRow without the Result wrapper (one allocation fewer per row): the call, or the reason. */
 export function readRow(raw: unknown, interner: RowInterner): CallLog | string {
+  if (typeof raw === "object" && raw !== null) {
+    const call = readPlainWidgetRow(raw as Record<string, unknown>, interner);
+    if (call !== undefined) return call;
+  }
+  return readRowGeneral(raw, interner);
+}
+
+/** Any row of either shape, converting what needs converting; the reason when it is not a call. */
+function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
   if (!isRecord(raw)) return `not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`;
   try {
     if (raw.id === undefined || raw.id === null) return "no id";

@@ -274,6 +274,162 @@ describe("loadCallsFile: round trips", () => {
   });
 });
 
+describe("loadCallsFile: large files", () => {
+  const NOW = Date.parse("2026-03-15T12:00:00Z");
+
+  it("names bad lines by their numbers across read chunks and decoded pieces", async () => {
+    const lines = generateDemoCalls({ now: NOW, count: 12_000, seed: 8 }).map((c) => JSON.stringify(c));
+    for (const n of [2, 500, 10_000]) lines[n - 1] = `{"id": ${n}, "broken`;
+    const text = lines.join("\n");
+    expect(text.length).toBeGreaterThan(5 << 20); // more than one 4 MB read
+    const r = await load(tmpFile("bad-lines.ndjson", text));
+    expect(r.calls).toHaveLength(12_000 - 3);
+    expect(r.reasons.map((x) => x.slice(0, x.indexOf(":")))).toEqual(["line 2", "line 500", "line 10000"]);
+  });
+
+  it("streams a line longer than the read buffer", async () => {
+    const page = { count: 9000, results: generateDemoCalls({ now: NOW, count: 9000, seed: 9 }) };
+    const pageLine = JSON.stringify(page);
+    expect(pageLine.length).toBeGreaterThan(4 << 20);
+    const row = { id: 99_999, timestamp: "2026-03-15T11:00:00Z" };
+    const r = await load(tmpFile("long-line.ndjson", `${pageLine}\n${JSON.stringify(row)}\n{oops\n`));
+    expect(r.calls).toHaveLength(9001);
+    expect(byId(r.calls, 99_999).timestamp).toBe(Date.parse(row.timestamp));
+    expect(r.reasons).toHaveLength(1);
+    expect(r.reasons[0]).toMatch(/^line 3: not valid JSON/);
+  });
+});
+
+describe("parseCallsText: shared objects and the fast path for plain rows", () => {
+  /** A widget-shape row whose fields need no conversion (what exports mostly hold). */
+  const plain = (id: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id,
+    timestamp: "2025-06-01T09:00:00.250Z",
+    duration: 61,
+    success: true,
+    is_reviewed: false,
+    call_ended_reason: "customer-ended-call",
+    dropoff_point: null,
+    topic: "billing",
+    customer_number: "+14155550101",
+    agent: { id: 3, agent_name: "Order Status Agent" },
+    metadata: { region: "eu", call_type: "inbound" },
+    metric_evaluations: [
+      { metric: { id: 101, name: "Customer Satisfaction", eval_type: "continuous_qualitative" }, value: 4 },
+      { metric: { id: 102, name: "Goal Achieved", eval_type: "binary" }, value: false },
+      { metric: { id: 104, name: "Call Outcome", eval_type: "enum" }, value: null },
+    ],
+    latency_ms: 640,
+    ...extra,
+  });
+  const expected: CallLog = {
+    id: 1,
+    timestamp: Date.parse("2025-06-01T09:00:00.250Z"),
+    duration: 61,
+    success: true,
+    is_reviewed: false,
+    call_ended_reason: "customer-ended-call",
+    dropoff_point: null,
+    topic: "billing",
+    customer_number: "+14155550101",
+    agent: { id: 3, agent_name: "Order Status Agent" },
+    metadata: { region: "eu", call_type: "inbound" },
+    metric_evaluations: [
+      { metric: { id: 101, name: "Customer Satisfaction", eval_type: "continuous_qualitative" }, value: 4 },
+      { metric: { id: 102, name: "Goal Achieved", eval_type: "binary" }, value: false },
+      { metric: { id: 104, name: "Call Outcome", eval_type: "enum" }, value: null },
+    ],
+    latency_ms: 640,
+  };
+  const calls = (rows: Record<string, unknown>[]): CallLog[] => {
+    const r = parseCallsText(rows.map((x) => JSON.stringify(x)).join("\n"));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.reasons).toEqual([]);
+    return r.value.calls;
+  };
+
+  it("reads a row with a field that needs converting exactly as the general path does", () => {
+    const cases: [Record<string, unknown>, Partial<CallLog>][] = [
+      [{}, {}],
+      [{ timestamp: 1748768400 }, { timestamp: 1748768400_000 }],
+      [{ timestamp: "1748768400" }, { timestamp: 1748768400_000 }],
+      [{ duration: "01:01" }, {}],
+      [{ duration: undefined }, { duration: null }],
+      [{ success: undefined, status: "reviewed_failure" }, { success: false }],
+      [{ is_reviewed: null, status: "reviewed_success" }, { is_reviewed: true }],
+      [
+        { call_ended_reason: "", customer_number: "" },
+        { call_ended_reason: null, customer_number: null },
+      ],
+      [
+        { topic: undefined, customer_number: 14155550101 },
+        { topic: null, customer_number: "14155550101" },
+      ],
+      [{ agent: null, agent_id: 7, agent_name: "Seven" }, { agent: { id: 7, agent_name: "Seven" } }],
+      [{ agent: { id: "3", agent_name: "Order Status Agent" } }, {}],
+      [{ agent: null }, { agent: null }],
+      [{ metadata: '{"region":"eu","call_type":"inbound"}' }, {}],
+      [{ metadata: undefined }, { metadata: {} }],
+      [
+        { metadata: { region: "eu", call_type: "inbound", "bad key": 1, n: null } },
+        { metadata: { region: "eu", call_type: "inbound", n: null } },
+      ],
+      [{ latency_ms: "640" }, {}],
+      [{ latency_ms: undefined }, { latency_ms: null }],
+      [
+        {
+          metric_evaluations: [
+            { metric: { id: 101, name: "Customer Satisfaction", eval_type: "rating" }, value: "4" },
+            { metric: { id: 102, name: "Goal Achieved", eval_type: "binary" }, value: "fail" },
+            { metric: { id: 104, name: "Call Outcome", eval_type: "enum" }, value: "" },
+          ],
+        },
+        {},
+      ],
+      [
+        {
+          metric_evaluations: undefined,
+          metrics: [{ id: 102, name: "Goal Achieved", type: "binary", score: 5 }],
+        },
+        {
+          metric_evaluations: [
+            { metric: { id: 102, name: "Goal Achieved", eval_type: "binary" }, value: true },
+          ],
+        },
+      ],
+    ];
+    const got = calls(cases.map(([patch], i) => plain(i + 1, patch)));
+    cases.forEach(([patch, change], i) => {
+      expect({ patch, call: byId(got, i + 1) }).toEqual({
+        patch,
+        call: { ...expected, ...change, id: i + 1 },
+      });
+    });
+  });
+
+  it("shares one frozen copy of equal evaluation lists and metadata, however long the list", () => {
+    const six = (value: number) =>
+      [1, 2, 3, 4, 5, 6].map((id) => ({ metric: { id, name: `M${id}`, eval_type: "numeric" }, value }));
+    const [a, b, c, d] = calls([
+      plain(1, { metric_evaluations: six(1) }),
+      plain(2, { metric_evaluations: six(1) }),
+      plain(3, { metric_evaluations: six(2), metadata: { region: "us-east", call_type: "inbound" } }),
+      { ...toListShape({ ...expected, id: 4 }), metadata: { region: "eu", call_type: "inbound" } },
+    ]) as [CallLog, CallLog, CallLog, CallLog];
+    expect(a.metric_evaluations).toHaveLength(6);
+    expect(b.metric_evaluations).toBe(a.metric_evaluations);
+    expect(Object.isFrozen(a.metric_evaluations)).toBe(true);
+    expect(c.metric_evaluations).not.toBe(a.metric_evaluations);
+    expect(c.metric_evaluations.map((e) => e.value)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(b.metadata).toBe(a.metadata);
+    expect(d.metadata).toBe(a.metadata); // the general path (list shape) shares them too
+    expect(Object.isFrozen(a.metadata)).toBe(true);
+    expect(c.metadata).toEqual({ region: "us-east", call_type: "inbound" });
+    const again = calls([plain(5), { ...toListShape({ ...expected, id: 6 }) }]) as [CallLog, CallLog];
+    expect(again[1].metric_evaluations).toBe(again[0].metric_evaluations);
+  });
+});
+
 describe("parseCallsText and normaliseRow", () => {
   it("reads a single-line page, and pretty-printed objects as documents", () => {
     const page = { results: [{ id: 1, timestamp: "2025-06-01T00:00:00Z" }] };

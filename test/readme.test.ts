@@ -142,7 +142,7 @@ describe("README", () => {
     expect(README).toContain(
       "npx @modelcontextprotocol/inspector@1.0.3 --cli node dist/main.js --demo --method tools/list",
     );
-    expect(README).toMatch(/## Performance\n\n\(measured by npm run bench; see below\)/);
+    expect(README).toMatch(/
   });
 });
 

@@ -142,7 +142,8 @@ describe("README", () => {
     expect(README).toContain(
       "npx @modelcontextprotocol/inspector@1.0.3 --cli node dist/main.js --demo --method tools/list",
     );
-    expect(README).toMatch(/
+    expect(README).toMatch(/## Performance\n\n`npm run bench`/);
+    expect(README).toMatch(/\| start-up: spawn → tools\/list answer/);
   });
 });
 

@@ -71,32 +71,22 @@ async function waitForLog(msg: string, category: string, since: number, timeoutM
 }
 
 describe("cancellation aborts the upstream request within 100 ms (measured at the loopback server)", () => {
-  it("while waiting for the response headers", async () => {
-    up.route("cancel-headers", faults.hang());
-    const { ac, outcome } = cancellable("cancel-headers");
-    const req = await up.waitFor("cancel-headers");
-    await sleep(100);
+  const inFlight: [string, string, () => ReturnType<typeof faults.hang>, number][] = [
+    ["while waiting for the response headers", "cancel-headers", () => faults.hang(), 100],
+    ["while the body trickles in", "cancel-body", () => faults.trickle(50), 300],
+  ];
+  it.each(inFlight)("%s", async (_how, name, fault, settleMs) => {
+    up.route(name, fault());
+    const { ac, outcome } = cancellable(name);
+    const req = await up.waitFor(name);
+    await sleep(settleMs);
     expect(req.closedAt).toBeUndefined();
     const t0 = performance.now();
     ac.abort();
     const closedAt = await up.socketClosed(req);
     expect(closedAt - t0).toBeLessThan(CANCEL_BOUND_MS);
     expect(String(await outcome)).toMatch(/abort/i);
-    await goodCall("after-cancel-headers");
-  });
-
-  it("while the body trickles in", async () => {
-    up.route("cancel-body", faults.trickle(50));
-    const { ac, outcome } = cancellable("cancel-body");
-    const req = await up.waitFor("cancel-body");
-    await sleep(300);
-    expect(req.closedAt).toBeUndefined();
-    const t0 = performance.now();
-    ac.abort();
-    const closedAt = await up.socketClosed(req);
-    expect(closedAt - t0).toBeLessThan(CANCEL_BOUND_MS);
-    expect(String(await outcome)).toMatch(/abort/i);
-    await goodCall("after-cancel-body");
+    await goodCall(`after-${name}`);
   });
 
   it("during a backoff wait: the wait ends at once and no further request arrives", async () => {

@@ -7,17 +7,17 @@
  * with complete, model-facing messages; nothing here throws or rejects, and no message ever
  * holds the API key (every message passes through a redactor as defence in depth).
  */
+import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
-// undici's Agent and request(), from their own modules: undici's index loads ALL of undici (fetch,
-// WebSocket, EventSource, mocks, cache stores, interceptors, ...) and the Node built-ins they use,
-// which made the first call ~100 ms slower and the process ~8 MiB larger (live heap +3 MiB, and
-// the bundle 1.31 → 0.94 MB). Typed in src/types/undici-modules.d.ts with undici's own types.
-import undiciRequest from "undici/lib/api/api-request.js";
+// undici's Agent from its own module: undici's index loads ALL of undici (fetch, WebSocket,
+// EventSource, mocks, cache stores, interceptors, ...) and the Node built-ins they use, which made
+// the first call ~100 ms slower and the process ~8 MiB larger (live heap +3 MiB, and the bundle
+// 1.31 → 0.94 MB). Typed in src/types/undici-modules.d.ts with undici's own types.
 import Agent from "undici/lib/dispatcher/agent.js";
 import { type ErrorCategory, err, ok, type Result, type ToolError } from "../errors.js";
 import { createRedactor, type Redactor } from "../redact.js";
 import { fenced } from "./quote.js";
-import { abortableSleep, computeBackoffMs, parseRetryAfterMs } from "./retry.js";
+import { abortableSleep, CallAbort, computeBackoffMs, parseRetryAfterMs } from "./retry.js";
 
 export const PREVIEW_PATH = "/dashboards/widgets/preview_data/";
 
@@ -140,7 +140,7 @@ function toolError(category: ErrorCategory, message: string, retryAfterSeconds?:
   return retryAfterSeconds === undefined ? { category, message } : { category, message, retryAfterSeconds };
 }
 
-function firstHeader(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   if (Array.isArray(v)) return v[0];
   return v;
@@ -175,45 +175,89 @@ function attemptsSuffix(attempts: number): string {
   return attempts > 1 ? ` after ${attempts} attempts` : "";
 }
 
+/** What one HTTP exchange gave: a status, headers and the body (up to a limit), or an error. */
+type Exchange =
+  | { ok: true; status: number; headers: IncomingHttpHeaders; buf: Buffer; over: boolean }
+  | { ok: false; error: unknown };
+
 /**
- * Reads a body up to `limit` bytes; `over` when there was more (the stream is then destroyed, which
- * closes that connection). A body read to its end leaves the connection in the keep-alive pool.
+ * One POST through undici's dispatch API, its body collected up to a limit that depends on the
+ * status (`limitFor`); `over` when the service declared or sent more, and the request is then
+ * aborted (which closes that connection). A body read to its end leaves the connection in the
+ * keep-alive pool. `abort` stops the request at any point; the promise never rejects.
+ *
+ * dispatch() with a handler rather than undici's request(): request() wraps every response in a
+ * Readable stream and an AsyncResource, about a third of this server's CPU per call without an
+ * optimising compiler (see main.ts); the handler gets the chunks as they arrive.
  */
-function readBody(
-  body: Dispatcher.ResponseData["body"],
-  limit: number,
-): Promise<{ buf: Buffer; over: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+function exchange(
+  agent: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  abort: CallAbort,
+  limitFor: (status: number, declaredLength: number) => number,
+): Promise<Exchange> {
+  return new Promise((resolve) => {
+    let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
-    const settle = (fn: () => void): void => {
+    let status = 0;
+    let headers: IncomingHttpHeaders = {};
+    let limit = 0;
+    let size = 0;
+    let chunks: Buffer[] = [];
+    const settle = (result: Exchange): void => {
       if (settled) return;
       settled = true;
-      body.off("data", onData);
-      fn();
+      abort.removeListener("abort", onAbort);
+      resolve(result);
     };
-    const onData = (chunk: Buffer | string): void => {
-      if (settled) return;
-      const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      if (size + b.length > limit) {
-        chunks.push(b.subarray(0, limit - size));
-        size = limit;
-        settle(() => resolve({ buf: Buffer.concat(chunks, size), over: true }));
-        body.destroy();
-        return;
-      }
-      chunks.push(b);
-      size += b.length;
+    const stopOver = (): void => {
+      settle({ ok: true, status, headers, buf: Buffer.concat(chunks, size), over: true });
+      controller?.abort(new Error("response body over its limit"));
     };
-    body.on("data", onData);
-    body.once("end", () => settle(() => resolve({ buf: Buffer.concat(chunks, size), over: false })));
-    body.once("error", (e: unknown) => settle(() => reject(e)));
-    body.once("close", () =>
-      settle(() =>
-        reject(Object.assign(new Error("response body closed early"), { code: "UND_ERR_SOCKET" })),
-      ),
-    );
+    const onAbort = (): void => {
+      const reason = abort.reason instanceof Error ? abort.reason : new Error("aborted");
+      // Before the request is written there is no controller yet: onRequestStart aborts it.
+      controller?.abort(reason);
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (abort.aborted) c.abort(abort.reason instanceof Error ? abort.reason : new Error("aborted"));
+      },
+      onResponseStart(c, statusCode, responseHeaders) {
+        controller = c;
+        status = statusCode;
+        headers = responseHeaders;
+        chunks = [];
+        size = 0;
+        const declared = Number(firstHeader(responseHeaders, "content-length"));
+        limit = limitFor(statusCode, Number.isFinite(declared) ? declared : -1);
+        if (limit < 0) stopOver();
+      },
+      onResponseData(_c, chunk) {
+        if (settled) return;
+        if (size + chunk.length > limit) {
+          chunks.push(chunk.subarray(0, limit - size));
+          size = limit;
+          stopOver();
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      },
+      onResponseEnd() {
+        settle({ ok: true, status, headers, buf: Buffer.concat(chunks, size), over: false });
+      },
+      onResponseError(_c, error) {
+        settle({ ok: false, error });
+      },
+    };
+    abort.once("abort", onAbort);
+    try {
+      agent.dispatch(options, handler);
+    } catch (error) {
+      settle({ ok: false, error });
+    }
   });
 }
 
@@ -456,21 +500,25 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     );
   }
 
-  async function attempt(payload: string, signal: AbortSignal): Promise<AttemptOutcome> {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await undiciRequest.call(agent, { origin, path, method: "POST", headers, body: payload, signal });
-    } catch (e) {
-      return classifyError(e);
-    }
-    const { statusCode: status, headers: resHeaders, body } = res;
-    // Never left unhandled: a late error on a destroyed body must not become an 'error' event crash.
-    body.on("error", () => {});
+  /** Body bytes read for a status: all of a 2xx up to the cap, a bounded part of an error, none of a 3xx. */
+  const limitFor = (status: number, declaredLength: number): number => {
+    if (status >= 200 && status < 300) return declaredLength > maxBodyBytes ? -1 : maxBodyBytes;
+    if (status >= 300 && status < 400) return -1;
+    // 4xx/5xx: a bounded part, enough for a DRF error and to let the connection be reused.
+    return ERROR_BODY_READ_BYTES;
+  };
+
+  async function attempt(payload: string, abort: CallAbort): Promise<AttemptOutcome> {
+    const reply = await exchange(
+      agent,
+      { origin, path, method: "POST", headers, body: payload },
+      abort,
+      limitFor,
+    );
+    if (!reply.ok) return classifyError(reply.error);
+    const { status, headers: resHeaders, buf, over } = reply;
     try {
       if (status >= 200 && status < 300) {
-        const declared = Number(firstHeader(resHeaders, "content-length"));
-        if (Number.isFinite(declared) && declared > maxBodyBytes) return tooLarge();
-        const { buf, over } = await readBody(body, maxBodyBytes);
         if (over) return tooLarge();
         const text = buf.toString("utf8");
         try {
@@ -510,14 +558,11 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
         );
       }
       const retryAfterMs = parseRetryAfterMs(firstHeader(resHeaders, "retry-after"));
-      // 5xx bodies are never shown; read a bounded part so the connection can be reused.
-      const { buf } = await readBody(body, ERROR_BODY_READ_BYTES);
+      // 5xx bodies are never shown (limitFor read a bounded part so the connection can be reused).
       const text = status >= 500 ? "" : redact(buf.toString("utf8"));
       return statusOutcome(status, text, retryAfterMs);
     } catch (e) {
       return classifyError(e);
-    } finally {
-      if (!body.destroyed) body.destroy();
     }
   }
 
@@ -544,7 +589,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     callerSignal: AbortSignal | undefined,
     started: number,
   ): Promise<Result<UpstreamSuccess, ToolError>> {
-    const controller = new AbortController();
+    const controller = new CallAbort();
     let abortKind: AbortKind | undefined;
     const abort = (kind: AbortKind): void => {
       if (abortKind !== undefined) return;
@@ -559,7 +604,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       let attempts = 0;
       for (;;) {
         attempts += 1;
-        const outcome = await attempt(payload, controller.signal);
+        const outcome = await attempt(payload, controller);
         if (outcome.kind === "success") {
           return ok({
             status: outcome.status,
@@ -578,7 +623,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           // Waiting would leave no room for another request: answer now (with Retry-After, if any).
           return err(outcome.make(attemptsSuffix(attempts), attempts));
         }
-        await abortableSleep(wait, controller.signal);
+        await abortableSleep(wait, controller);
         if (abortKind !== undefined) return err(abortedError(abortKind, attempts));
       }
     } finally {

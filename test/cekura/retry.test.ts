@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bound, fenced } from "../../src/cekura/quote.js";
-import { abortableSleep, computeBackoffMs, parseRetryAfterMs } from "../../src/cekura/retry.js";
+import { abortableSleep, CallAbort, computeBackoffMs, parseRetryAfterMs } from "../../src/cekura/retry.js";
 
 describe("computeBackoffMs", () => {
   it("is exponential with full jitter and capped", () => {
@@ -38,17 +38,29 @@ describe("parseRetryAfterMs", () => {
 
 describe("abortableSleep", () => {
   it("resolves at once when aborted and does not reject", async () => {
-    const c = new AbortController();
+    const c = new CallAbort();
     const started = Date.now();
-    const p = abortableSleep(60_000, c.signal);
-    setTimeout(() => c.abort(), 20);
+    const p = abortableSleep(60_000, c);
+    setTimeout(() => c.abort(new Error("stop")), 20);
     await p;
     expect(Date.now() - started).toBeLessThan(1000);
   });
+  it("leaves no listener and no timer behind, whichever ends it", async () => {
+    const c = new CallAbort();
+    await abortableSleep(5, c);
+    expect(c.listenerCount("abort")).toBe(0);
+    const p = abortableSleep(60_000, c);
+    expect(c.listenerCount("abort")).toBe(1);
+    c.abort(new Error("stop"));
+    c.abort(new Error("again"));
+    await p;
+    expect(c.listenerCount("abort")).toBe(0);
+    expect((c.reason as Error).message).toBe("stop");
+  });
   it("resolves immediately on an already aborted signal", async () => {
-    const c = new AbortController();
-    c.abort();
-    await expect(abortableSleep(60_000, c.signal)).resolves.toBeUndefined();
+    const c = new CallAbort();
+    c.abort(new Error("stop"));
+    await expect(abortableSleep(60_000, c)).resolves.toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logger.js";
 import { TOOL_DESCRIPTION } from "../prompts.js";
-import { type Redactor, redactDeep } from "../redact.js";
+import { holdsSecret, type Redactor, redactDeep } from "../redact.js";
 import { buildAnswer, errorAnswer } from "../report/index.js";
 import { parsePreviewResponse } from "../widget/response.js";
 import { buildInputJsonSchema, type JsonSchemaObject } from "../widget/schema.js";
@@ -95,13 +95,12 @@ export function oversizeArguments(args: unknown): string | undefined {
 
 /**
  * Defence in depth: the key must not come back in an answer, even when the service echoes it
- * inside the data (a label, a key) or the model pasted it into the arguments. The JSON is
- * checked first (one linear pass), so only an answer that holds a secret is walked and copied.
+ * inside the data (a label, a key) or the model pasted it into the arguments. Every string is
+ * checked first (one pass, nothing allocated), so only an answer that holds a secret is copied.
  */
 function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolResult {
-  if (!redact) return result;
-  const json = JSON.stringify(result);
-  return redact(json) === json ? result : (redactDeep(result, redact) as ToolResult);
+  if (!redact || !holdsSecret(result, redact)) return result;
+  return redactDeep(result, redact) as ToolResult;
 }
 
 export async function previewWidgetData(

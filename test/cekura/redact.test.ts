@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, REDACTED, redactDeep } from "../../src/redact.js";
+import { createRedactor, holdsSecret, REDACTED, redactDeep, secretForms } from "../../src/redact.js";
 
 describe("createRedactor", () => {
   it("replaces every occurrence of each secret", () => {
@@ -64,5 +64,45 @@ describe("redactDeep", () => {
     const cyclic: Record<string, unknown> = { s: "secret-1" };
     cyclic.self = cyclic;
     expect(redactDeep(cyclic, createRedactor(["secret-1"]))).toEqual({ s: REDACTED, self: "[Circular]" });
+  });
+});
+
+describe("holdsSecret", () => {
+  const secret = "sk-canary-Holds-7f3a9c";
+  const redact = createRedactor(secretForms(secret));
+
+  it("finds a secret in any string of a tree: values, keys, array items, any depth", () => {
+    const clean = { a: "text", n: 1, b: [true, null, "x", { k: "v" }], c: { d: [[["deep"]]] } };
+    expect(holdsSecret(clean, redact)).toBe(false);
+    const places: unknown[] = [
+      { a: `key ${secret} here` },
+      { [secret]: 1 },
+      { b: [1, 2, [`${secret}`]] },
+      { c: { d: [[[{ e: secret.toLowerCase() }]]] } },
+      { u: encodeURIComponent(`${secret}/`) },
+      `${secret}`,
+      [null, undefined, 3, { s: `..${secret}..` }],
+    ];
+    for (const p of places) expect(holdsSecret(p, redact), JSON.stringify(p)).toBe(true);
+  });
+
+  it("looks at no string shorter than the shortest secret, and walks 100,000 levels without recursion", () => {
+    const calls: string[] = [];
+    const counting = Object.assign(
+      (t: string) => {
+        calls.push(t);
+        return redact(t);
+      },
+      { shortest: redact.shortest },
+    );
+    expect(holdsSecret({ ab: "cd", list: ["x", "yz"], long: "a".repeat(40) }, counting)).toBe(false);
+    expect(calls).toEqual(["a".repeat(40)]);
+    let deep: unknown = `${secret}`;
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { k: deep };
+    expect(holdsSecret(deep, redact)).toBe(true);
+  });
+
+  it("a redactor without secrets finds nothing", () => {
+    expect(holdsSecret({ a: secret }, createRedactor([]))).toBe(false);
   });
 });

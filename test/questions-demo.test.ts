@@ -3,6 +3,7 @@
  * embedded demo backend over loopback HTTP and gets an answer with data; every wrong call is
  * refused by the tool with an error that names the fix.
  */
+import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBackendProvider } from "../src/backend.js";
 import type { Config } from "../src/config.js";
@@ -22,6 +23,16 @@ const logger = createLogger({ level: "error", redact: (t) => t, write: () => {} 
 const backend = createBackendProvider(config, logger);
 const deps = { backend, logger, defaultWindow: config.defaultWindow, budgetChars: config.budgetChars };
 const text = (r: { content: { text: string }[] }) => r.content.map((c) => c.text).join("\n");
+/**
+ * server.ts registers tools/call without the SDK Server's result check (a zod parse that copies
+ * every answer), so this is where answers are held to the SDK's CallToolResultSchema: valid, and
+ * nothing in them that the schema would drop or change.
+ */
+const expectValidResult = (r: unknown) => {
+  const parsed = CallToolResultSchema.safeParse(r);
+  expect(parsed.success, parsed.success ? "" : parsed.error.message).toBe(true);
+  expect(parsed.data).toEqual(r);
+};
 
 afterAll(() => backend.close());
 
@@ -29,6 +40,7 @@ describe("right calls against the demo backend", () => {
   it.each(RIGHT_CALLS.map((c) => [c.question, c] as const))("%s", async (_q, c) => {
     const r = await previewWidgetData(deps, c.arguments);
     expect(r.isError, text(r)).toBeFalsy();
+    expectValidResult(r);
     expect(r.content[0]?.text).toContain("DEMO");
     expect(JSON.stringify(r).length).toBeLessThanOrEqual(24_000);
     const data = (r.structuredContent as { data: unknown }).data;
@@ -43,6 +55,7 @@ describe("wrong calls through the tool", () => {
   it.each(WRONG_CALLS.map((c) => [c.question, c] as const))("%s", async (_q, c) => {
     const r = await previewWidgetData(deps, c.arguments);
     expect(r.isError).toBe(true);
+    expectValidResult(r);
     expect(text(r)).toMatch(/^invalid_arguments: /);
     expect(text(r)).toMatch(c.error);
   });

@@ -18,7 +18,11 @@ export function describeSource(source: DataSource): string {
   }
 }
 
-/** `2026-11-19T00:00:00Z → 2026-11-26T20:41:00Z`, with "open" for a missing end. */
+/**
+ * `2026-11-19T00:00:00Z to 2026-11-26T20:41:00Z`, with "open" for a missing end. The texts of an
+ * answer are ASCII where we write them: one character outside Latin-1 makes V8 hold the whole
+ * answer (and its JSON) as UTF-16, which doubles its memory and slows every copy of it.
+ */
 export function describeWindow(window: TimeWindow): string {
   const show = (iso: string | null): string => {
     if (iso === null) return "open";
@@ -26,16 +30,16 @@ export function describeWindow(window: TimeWindow): string {
     if (Number.isNaN(ms)) return oneLine(iso, 60);
     return `${new Date(ms).toISOString().slice(0, 19)}Z`; // to the second: readable, and exact enough
   };
-  return `${show(window.start)} → ${show(window.end)}`;
+  return `${show(window.start)} to ${show(window.end)}`;
 }
 
 const OP_TEXT: Record<Operator, string> = {
   eq: "=",
-  neq: "≠",
+  neq: "!=",
   gt: ">",
-  gte: "≥",
+  gte: ">=",
   lt: "<",
-  lte: "≤",
+  lte: "<=",
   contains: "contains",
   startswith: "starts with",
   endswith: "ends with",
@@ -47,7 +51,7 @@ const OP_TEXT: Record<Operator, string> = {
 function valueText(v: unknown): string {
   if (Array.isArray(v)) {
     const shown = v.slice(0, 5).map(valueText);
-    return `[${shown.join(", ")}${v.length > 5 ? `, … ${v.length - 5} more` : ""}]`;
+    return `[${shown.join(", ")}${v.length > 5 ? `, ... ${v.length - 5} more` : ""}]`;
   }
   if (typeof v === "string") return JSON.stringify(cut(v, 40));
   return cut(JSON.stringify(v) ?? String(v), 40);
@@ -119,7 +123,7 @@ export function describeQuery(
   if (dashFilters) parts.push(`dashboard filters: ${dashFilters}`);
   if (query.dashboard !== undefined) parts.push(`dashboard ${query.dashboard}`);
   parts.push(`window ${describeWindow(window)} (UTC)${window.defaulted ? ", start defaulted" : ""}`);
-  return `**Asked:** ${parts.join(" · ")}`;
+  return `**Asked:** ${parts.join("; ")}`;
 }
 
 function collectConditions(f: Filter | undefined, out: { field: string; text: string }[]): void {

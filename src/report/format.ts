@@ -115,7 +115,7 @@ export function renderTable(spec: TableSpec): string {
   const n = spec.rowCount;
   const limit = Math.min(n, spec.maxRows ?? n);
   const gap = (m: number): string =>
-    row(pad([spec.elide === "middle" ? `… ${m} rows …` : `… ${m} more rows (see the data)`]));
+    row(pad([spec.elide === "middle" ? `... ${m} rows ...` : `... ${m} more rows (see the data)`]));
   const gapReserve = gap(n).length + 1;
 
   const head: string[] = [];

@@ -14,7 +14,7 @@ const WINDOW: TimeWindow = {
   end: "2026-11-26T20:41:00Z",
   defaulted: false,
 };
-const WINDOW_TEXT = "2026-11-19T00:00:00Z → 2026-11-26T20:41:00Z";
+const WINDOW_TEXT = "2026-11-19T00:00:00Z to 2026-11-26T20:41:00Z";
 
 function answer(query: WidgetQuery, data: unknown, more: Partial<AnswerInput> = {}): ToolAnswer {
   const response: PreviewResponse = {
@@ -75,6 +75,32 @@ describe("the line saying what was asked", () => {
     expect(first).toContain(`window ${WINDOW_TEXT}`);
   });
 
+  it("writes ASCII: operators, the window arrow, separators and elisions (one wider character makes the whole answer UTF-16 in V8)", () => {
+    const ops: WidgetQuery = {
+      ...query,
+      time_period: "hour",
+      filters: {
+        operator: "and",
+        conditions: [
+          { field: "duration", op: "gte", value: 10 },
+          { field: "duration", op: "lte", value: 900 },
+          { field: "agent.id", op: "neq", value: 3 },
+          { field: "agent.id", op: "in", value: [1, 2, 3, 4, 5, 6, 7] },
+        ],
+      },
+    };
+    const rows = Array.from({ length: 720 }, (_, i) => bucket(i, i, 1));
+    const a = answer(ops, rows);
+    const first = summaryOf(a).split("\n")[0] ?? "";
+    expect(first).toContain(
+      "duration >= 10 AND duration <= 900 AND agent.id != 3 AND agent.id in [1, 2, 3, 4, 5, ... 2 more]",
+    );
+    expect(first).toContain("; window ");
+    expect(summaryOf(a)).toMatch(/\| \.\.\. \d+ rows \.\.\. \|/);
+    const wide = [...JSON.stringify(a)].filter((ch) => ch.charCodeAt(0) > 0x7e);
+    expect(wide).toEqual([]);
+  });
+
   it("says open for a missing end", () => {
     const a = buildAnswer({
       query,
@@ -83,7 +109,7 @@ describe("the line saying what was asked", () => {
       source: { kind: "live" },
       notes: [],
     });
-    expect(summaryOf(a)).toContain("2026-11-19T00:00:00Z → open");
+    expect(summaryOf(a)).toContain("2026-11-19T00:00:00Z to open");
   });
 
   it("says the source plainly when it is not live, and shows the notes", () => {
@@ -155,7 +181,7 @@ describe("bar", () => {
   it("shows all of 72 hourly rows when they fit", () => {
     const rows = Array.from({ length: 72 }, (_, i) => bucket(i, i + 1, 1));
     const s = summaryOf(answer({ ...q("count"), time_period: "hour" }, rows));
-    expect(s).not.toContain("rows …");
+    expect(s).not.toContain("rows ...");
     for (const b of rows) expect(s).toContain(`| ${b.time_interval} |`);
   });
 
@@ -164,7 +190,7 @@ describe("bar", () => {
     const rows = Array.from({ length: 720 }, (_, i) => bucket(i, i === 400 ? 5000 : 2, 1));
     const a = answer({ ...q("count"), time_period: "hour" }, rows);
     const s = summaryOf(a);
-    expect(s).toMatch(/\| … \d+ rows … \|/);
+    expect(s).toMatch(/\| \.\.\. \d+ rows \.\.\. \|/);
     expect(s).toContain(`| ${hour(0)} |`);
     expect(s).toContain(`| ${hour(719)} |`);
     expect(s).not.toContain(`| ${hour(400)} |`);
@@ -173,7 +199,7 @@ describe("bar", () => {
     );
     expect(s).toContain(`Peak: ${hour(400)} at 5000`);
     const shownRows = s.split("\n").filter((l) => /^\| 2026-/.test(l)).length;
-    const gap = Number(/\| … (\d+) rows … \|/.exec(s)?.[1]);
+    const gap = Number(/\| \.\.\. (\d+) rows \.\.\. \|/.exec(s)?.[1]);
     expect(shownRows + gap).toBe(720);
   });
 
@@ -372,7 +398,7 @@ describe("shapes it does not know", () => {
     const s = summaryOf(answer({ chart_type: "line", field: "duration" }, items));
     expect(s).toContain("| id | when | amount | note |");
     expect(s.split("\n").filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(30);
-    expect(s).toContain("… 20 more rows (see the data)");
+    expect(s).toContain("... 20 more rows (see the data)");
     expect(Math.max(...s.split("\n").map((l) => l.length))).toBeLessThan(400);
   });
 

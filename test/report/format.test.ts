@@ -63,14 +63,14 @@ describe("renderTable", () => {
     expect(lines[2]).toBe("| r0 | 0 |");
     expect(lines.at(-2)).toBe("| r99 | 99 |");
     expect(lines.at(-1)).toBe("| total | 4950 |");
-    const gap = lines.find((l) => l.includes("rows …"));
+    const gap = lines.find((l) => l.includes("rows ..."));
     const shown = lines.length - 2 - 1 - 1;
-    expect(gap).toBe(`| … ${100 - shown} rows … |  |`);
+    expect(gap).toBe(`| ... ${100 - shown} rows ... |  |`);
   });
   it("keeps the first rows in tail mode and respects maxRows", () => {
     const t = renderTable({ ...spec, maxChars: 100_000, elide: "tail", maxRows: 30 });
     const lines = t.split("\n");
     expect(lines).toHaveLength(2 + 30 + 1);
-    expect(lines.at(-1)).toBe("| … 70 more rows (see the data) |  |");
+    expect(lines.at(-1)).toBe("| ... 70 more rows (see the data) |  |");
   });
 });

@@ -32,6 +32,8 @@ export interface ServerDeps {
   defaultWindow: string;
   budgetChars: number;
   now?: () => number;
+  /** Called once each tools/call has its answer (main.ts: the heap keeper). */
+  afterCall?: () => void;
 }
 
 export function createServer(deps: ServerDeps): { server: Server; close: () => Promise<void> } {
@@ -60,7 +62,11 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
         }),
       };
     }
-    return { ...(await previewWidgetData(deps, args, extra.signal)) };
+    try {
+      return { ...(await previewWidgetData(deps, args, extra.signal)) };
+    } finally {
+      deps.afterCall?.();
+    }
   });
 
   // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown

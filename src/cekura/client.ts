@@ -301,9 +301,11 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   const agent = new Agent({
     connections: opts.connections ?? DEFAULT_CONNECTIONS,
     maxResponseSize: maxBodyBytes,
-    // Our own deadline governs; these only must never fire before it.
-    headersTimeout: deadlineMs + 1000,
-    bodyTimeout: deadlineMs + 1000,
+    // Our own deadline governs (run() aborts the request), so undici's own timeouts are off: each
+    // one that is set makes a timer per request that lives ~1 s in undici's timer list, long enough
+    // to be promoted to the old generation as garbage.
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
 
   const headers: Record<string, string> = {

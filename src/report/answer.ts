@@ -71,6 +71,8 @@ const NOTES_MAX = 1_500;
 /** Top-level response fields other than `data` are kept whole up to this size each. */
 const FIELD_MAX = 500;
 const MAX_FIELDS = 20;
+/** Data with at most this many items or keys is tried whole before it is measured item by item. */
+const FEW_ENTRIES = 64;
 
 function hintFor(chart: string): string {
   const narrow = "To get fewer items, narrow the query";
@@ -120,9 +122,10 @@ interface Parts {
 
 function assemble(p: Parts, data: unknown, truncated: Truncation | null): ToolAnswer {
   const summary = truncated ? `${p.summary}\n\n${truncationLine(truncated, p.units)}` : p.summary;
-  // No prototype: a "__proto__" key from the service stays a plain key.
-  const raw: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of p.frame) raw[k] = k === "data" ? data : v;
+  // Object.fromEntries defines each key as an own property, so a "__proto__" key from the service
+  // stays a plain key; and it makes an ordinary object, which JSON.stringify walks on its fast path
+  // (a prototype-less dictionary was a tenth of the answer's build time).
+  const raw = Object.fromEntries(p.frame.map(([k, v]) => [k, k === "data" ? data : v]));
   const json = JSON.stringify(raw);
   const text = truncated ? `${truncationLine(truncated, p.units)} ${truncated.hint}\n${json}` : json;
   return {
@@ -206,6 +209,7 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   const worstCut: Truncation = { shown: total, total, omitted: total, hint };
 
   let smallest: Parts | undefined;
+  let wholeTooBig = false;
   for (const share of SUMMARY_SHARES) {
     const summaryMax = Math.floor(budget * share);
     const body = summarise(data, {
@@ -229,9 +233,12 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
     // Most answers fit whole. When the data alone is within the budget (measured only as far as
     // the budget reaches, so a huge list costs no more than a small one), try the whole answer
     // first: one assembly instead of two. It is returned only if it fits, so the budget holds.
-    if (cutData(data, budget).shown === total) {
+    // A few entries are assembled whole at once, without measuring them one by one first: the
+    // usual bar, pie and stat answers (the measuring took a tenth of their build time).
+    if (!wholeTooBig && (total <= FEW_ENTRIES || cutData(data, budget).shown === total)) {
       const whole = assemble(parts, data, null);
       if (answerSize(whole) <= budget) return whole;
+      wholeTooBig = true;
     }
     // Everything but the data, with the longest truncation notes it could need.
     const fixed = answerSize(assemble(parts, emptyLike(data), worstCut));

@@ -24,7 +24,7 @@ export interface HeapKeeperOptions {
   growthBytes?: number;
   /** The old generation is looked at after every this many calls. Default 64. */
   checkEvery?: number;
-  /** Default: V8's gc(), made available by exposeGc(); null: none (the keeper does nothing). */
+  /** Default: V8's gc(), made available by exposeGc() when first needed; null: none (a no-op keeper). */
   gc?: GcFunction | null;
   /** For tests; default: bytes used in V8's old space. */
   oldSpaceUsed?: () => number;
@@ -62,8 +62,9 @@ function v8OldSpaceUsed(): number {
 export function createHeapKeeper(opts: HeapKeeperOptions = {}): HeapKeeper {
   const growthBytes = opts.growthBytes ?? 1024 * 1024;
   const checkEvery = Math.max(1, Math.floor(opts.checkEvery ?? 64));
-  const gc = opts.gc === undefined ? exposeGc() : (opts.gc ?? undefined);
-  if (gc === undefined) return { afterCall: () => {}, collections: 0 };
+  // Fetched when first needed: making the context that hands out gc() costs a few ms at start.
+  let gc: GcFunction | null | undefined = opts.gc;
+  if (gc === null) return { afterCall: () => {}, collections: 0 };
   const oldSpaceUsed = opts.oldSpaceUsed ?? v8OldSpaceUsed;
   let calls = 0;
   let collections = 0;
@@ -72,7 +73,7 @@ export function createHeapKeeper(opts: HeapKeeperOptions = {}): HeapKeeper {
   return {
     afterCall(): void {
       calls += 1;
-      if (calls % checkEvery !== 0) return;
+      if (calls % checkEvery !== 0 || gc === null) return;
       const used = oldSpaceUsed();
       if (asked) {
         // The collection asked for at the last check has run: what is left is the new baseline.
@@ -82,6 +83,8 @@ export function createHeapKeeper(opts: HeapKeeperOptions = {}): HeapKeeper {
       }
       if (used < baseline) baseline = used; // V8 collected on its own
       if (used - baseline <= growthBytes) return;
+      gc ??= exposeGc() ?? null;
+      if (gc === null) return;
       asked = true;
       collections += 1;
       gc({ type: "major", execution: "async" });

@@ -106,4 +106,31 @@ export function answerFor(c: LineCase, budgetChars = DEFAULT_BUDGET_CHARS): Tool
   });
 }
 
+export { v8FlagsFor } from "../src/v8-flags.js";
 export { answerSize, DEFAULT_BUDGET_CHARS };
+
+/**
+ * The answer to a `points`-point line chart built once cold, then `runs` more times: its size,
+ * the raw JSON's, and the build times (ms). run.mjs calls this in a child process that runs with
+ * the server's V8 settings (v8FlagsFor("live")), so the times are the server's.
+ */
+export function measureLineAnswer(points: number, runs: number) {
+  const c = lineCase(points);
+  let t0 = performance.now();
+  let answer = answerFor(c);
+  const cold = performance.now() - t0;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    t0 = performance.now();
+    answer = answerFor(c);
+    times.push(performance.now() - t0);
+  }
+  return {
+    points: c.points,
+    rawChars: c.rawChars,
+    size: answerSize(answer),
+    budget: DEFAULT_BUDGET_CHARS,
+    cold,
+    times,
+  };
+}

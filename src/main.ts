@@ -5,6 +5,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { type Command, type Config, parseCommandLine } from "./config.js";
+import { v8FlagsFor } from "./v8-flags.js";
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -33,29 +34,6 @@ async function main(): Promise<void> {
     case "serve":
       await serve(command.config);
   }
-}
-
-/**
- * V8 settings for a long-lived, mostly idle server that answers one small call at a time. These
- * are read by V8 when it acts (not only at isolate creation), so they take effect from here; the
- * ones that do not (--max-semi-space-size, --concurrent-recompilation, --v8-pool-size) are not set.
- * - --semi-space-growth-factor=1: the young generation keeps its initial size instead of doubling
- *   to 16-32 MiB under a burst of calls; a call leaves little behind, so scavenges stay cheap.
- * - --liftoff-only: undici's HTTP parser (llhttp, WebAssembly) is compiled once by the baseline
- *   compiler and never re-compiled by TurboFan on a worker thread, whose compile memory stayed
- *   resident (+10 MiB on some first calls). Parsing one small response is microseconds either way.
- * - --no-turbofan, except when a local file is served: a call validates, forwards one small
- *   request and formats a small answer; no loop in it runs long enough to gain from optimised
- *   code. TurboFan compiles the few hundred functions a call touches on V8's worker threads, and
- *   each thread's malloc arena keeps its peak (8 MiB more RSS after the first 1,000 calls, never
- *   given back) for a call that is about 0.3 ms faster. The embedded engine of a local file scans
- *   up to millions of rows per query and loads them with tight loops: there TurboFan stays on.
- *   Demo mode scans 20,000 calls, a few ms either way. `npm run bench` measures both costs.
- */
-function v8FlagsFor(mode: Config["mode"]): string[] {
-  const flags = ["--semi-space-growth-factor=1", "--liftoff-only"];
-  if (mode !== "data") flags.push("--no-turbofan");
-  return flags;
 }
 
 function tuneV8(mode: Config["mode"]): void {

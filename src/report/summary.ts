@@ -155,10 +155,15 @@ function scanLine(items: readonly unknown[]): LineScan | undefined {
   let first = 0;
   let last = 0;
   for (let i = 0; i < n; i++) {
-    // The checks of readLinePoint, inlined: this loop is the hot path of a 100,000-point line.
+    // The checks of readLinePoint, inlined: this loop is the hot path of a 100,000-point line
+    // (Object.keys, not for-in: without TurboFan, for-in is the slowest step of it).
     const item = items[i];
     if (typeof item !== "object" || item === null || Array.isArray(item)) return undefined;
-    for (const k in item) if (k !== "id" && k !== "timestamp" && k !== "value") return undefined;
+    const keys = Object.keys(item);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      if (k !== "id" && k !== "timestamp" && k !== "value") return undefined;
+    }
     const t = (item as LinePoint).timestamp;
     const v = (item as LinePoint).value;
     if (typeof t !== "string" || (v !== null && (typeof v !== "number" || !Number.isFinite(v))))

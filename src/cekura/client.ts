@@ -216,7 +216,9 @@ function exchange(
     };
     const onAbort = (): void => {
       const reason = abort.reason instanceof Error ? abort.reason : new Error("aborted");
+      // Settled at once, even while undici still waits for a connection: the deadline holds.
       // Before the request is written there is no controller yet: onRequestStart aborts it.
+      settle({ ok: false, error: reason });
       controller?.abort(reason);
     };
     const handler: Dispatcher.DispatchHandler = {

@@ -393,6 +393,26 @@ describe("cancellation", () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it("a call still queued for a connection is cancelled at once, and its request is never sent", async () => {
+    const s = await serve(() => {
+      // never answer: the only connection stays busy
+    });
+    const c = client(s.origin, { deadlineMs: 30_000, connections: 1 });
+    const first = c.previewWidgetData(QUERY);
+    await s.waitForRequests(1);
+    const ac = new AbortController();
+    const queued = c.previewWidgetData(QUERY, { signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    const abortedAt = Date.now();
+    ac.abort();
+    const e = expectError(await queued);
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+    expect(e.category).toBe("cancelled");
+    await c.close();
+    expect(expectError(await first).category).toBe("cancelled");
+    expect(s.requests).toHaveLength(1);
+  });
+
   it("an already aborted signal sends nothing", async () => {
     const s = await serve((_req, res) => json(res, 200, {}));
     const ac = new AbortController();

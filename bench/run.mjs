@@ -412,7 +412,7 @@ async function leakCheck(helpers) {
     );
     row(
       `  … slope after the first ${N.batch} calls (leak check)`,
-      `${fmt(slope, 0)} bytes/call`,
+      `${fmt(Math.round(slope) || 0, 0)} bytes/call`,
       "-",
       "-",
       "≤ 200 bytes/call",

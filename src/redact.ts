@@ -52,7 +52,7 @@ export function secretForms(secret: string | undefined): string[] {
  */
 export function holdsSecret(value: unknown, redact: Redactor): boolean {
   // One loop, indexed, without closures, iterators or for-in: this runs on every answer, and
-  // without an optimising compiler (see main.ts) each of those costs several times more.
+  // without an optimising compiler (see src/v8-flags.ts) each of those costs several times more.
   const shortest = redact.shortest ?? MIN_SECRET_LENGTH;
   const stack: unknown[] = [value];
   while (stack.length > 0) {

@@ -13,6 +13,8 @@
  * `growthBytes` more than after the last collection, it asks V8 for a full GC, run as a task
  * (`execution: "async"`) once the current call's work is done. A 12 MB heap is collected in a
  * few ms, about once per 1,000 calls; the heap, and RSS, stay flat. An idle server does nothing.
+ * Used in live mode only (main.ts): with the embedded engine's columns in the heap, a forced full
+ * GC takes 100 ms or more, and V8's own incremental marking does better.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";

@@ -59,13 +59,15 @@ async function serve(config: Config): Promise<void> {
   ]);
   const logger = createLogger({ level: config.logLevel, redact: createRedactor([config.apiKey]) });
   const backend = createBackendProvider(config, logger);
-  const heap = createHeapKeeper();
+  // Live mode only: with the embedded engine in-process (demo, data) the heap holds the calls'
+  // columns, tens to hundreds of MiB, and a forced full GC would stop a call for 100 ms or more.
+  const heap = config.mode === "live" ? createHeapKeeper() : undefined;
   const { server, close } = createServer({
     backend,
     logger,
     defaultWindow: config.defaultWindow,
     budgetChars: config.budgetChars,
-    afterCall: heap.afterCall,
+    ...(heap ? { afterCall: heap.afterCall } : {}),
   });
 
   let stopping = false;

@@ -254,6 +254,10 @@ function exchange(
         settle({ ok: false, error });
       },
     };
+    if (abort.aborted) {
+      settle({ ok: false, error: abort.reason instanceof Error ? abort.reason : new Error("aborted") });
+      return;
+    }
     abort.once("abort", onAbort);
     try {
       agent.dispatch(options, handler);

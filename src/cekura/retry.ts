@@ -37,11 +37,10 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number = Dat
 }
 
 /**
- * The abort of one upstream call (deadline, cancellation or shutdown), given to undici as its
- * `signal`, which takes an AbortSignal or an EventEmitter that emits "abort" (undici's documented
- * Dispatcher.request option). Not an AbortController: on Node 20 every AbortSignal, however short
- * its life, is promoted to the old generation (measured: about 0.7 KB each), so one per call
- * piled up there as garbage until the next full GC, a few MiB of RSS per 1,000 calls.
+ * The abort of one upstream call (deadline, cancellation or shutdown), which the client's
+ * exchange() and abortableSleep() listen to. Not an AbortController: on Node 20 every AbortSignal,
+ * however short its life, lands in the old generation (measured: about 0.6 KB each), so one per
+ * call piled up there as garbage until the next full GC.
  */
 export class CallAbort extends EventEmitter {
   aborted = false;

@@ -71,8 +71,31 @@ const NOTES_MAX = 1_500;
 /** Top-level response fields other than `data` are kept whole up to this size each. */
 const FIELD_MAX = 500;
 const MAX_FIELDS = 20;
-/** Data with at most this many items or keys is tried whole before it is measured item by item. */
+/** Data with at most this many items or keys may be tried whole before it is measured item by item. */
 const FEW_ENTRIES = 64;
+
+/**
+ * At most FEW_ENTRIES entries, each a primitive or an object or list of primitives, with less text
+ * in all than the budget: its JSON is small, so assembling it whole costs less than measuring it.
+ * Checked without serialising anything.
+ */
+function isSmallAndFlat(data: unknown, budget: number): boolean {
+  const entries = Array.isArray(data) ? data : isPlainObject(data) ? Object.values(data) : [data];
+  if (entries.length > FEW_ENTRIES) return false;
+  let chars = 0;
+  const primitive = (v: unknown): boolean => {
+    if (typeof v === "string") chars += v.length;
+    return v === null || typeof v !== "object";
+  };
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (primitive(e)) continue;
+    const inner = Array.isArray(e) ? e : isPlainObject(e) ? Object.values(e) : undefined;
+    if (inner === undefined || inner.length > FEW_ENTRIES) return false;
+    for (let j = 0; j < inner.length; j++) if (!primitive(inner[j])) return false;
+  }
+  return chars < budget;
+}
 
 function hintFor(chart: string): string {
   const narrow = "To get fewer items, narrow the query";
@@ -209,7 +232,7 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   const worstCut: Truncation = { shown: total, total, omitted: total, hint };
 
   let smallest: Parts | undefined;
-  let wholeTooBig = false;
+  const smallAndFlat = isSmallAndFlat(data, budget);
   for (const share of SUMMARY_SHARES) {
     const summaryMax = Math.floor(budget * share);
     const body = summarise(data, {
@@ -233,12 +256,11 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
     // Most answers fit whole. When the data alone is within the budget (measured only as far as
     // the budget reaches, so a huge list costs no more than a small one), try the whole answer
     // first: one assembly instead of two. It is returned only if it fits, so the budget holds.
-    // A few entries are assembled whole at once, without measuring them one by one first: the
-    // usual bar, pie and stat answers (the measuring took a tenth of their build time).
-    if (!wholeTooBig && (total <= FEW_ENTRIES || cutData(data, budget).shown === total)) {
+    // Small flat data (the usual bar, pie and stat answers) is assembled whole at once, without
+    // measuring its entries one by one first (that took a tenth of their build time).
+    if (smallAndFlat || cutData(data, budget).shown === total) {
       const whole = assemble(parts, data, null);
       if (answerSize(whole) <= budget) return whole;
-      wholeTooBig = true;
     }
     // Everything but the data, with the longest truncation notes it could need.
     const fixed = answerSize(assemble(parts, emptyLike(data), worstCut));

@@ -144,7 +144,7 @@ export function describeEmpty(query: WidgetQuery, window: TimeWindow): string {
   const pick = (test: (field: string) => boolean): string[] =>
     conditions.filter((c) => test(c.field)).map((c) => oneLine(c.text, 80));
   const list = (items: string[]): string =>
-    items.length > 3 ? `${items.slice(0, 3).join("; ")}; …` : items.join("; ");
+    items.length > 3 ? `${items.slice(0, 3).join("; ")}; ...` : items.join("; ");
 
   const metricIds = pick((f) => f === "metric_evaluations.metric.id");
   if (query.metric !== undefined) metricIds.unshift(`metric ${query.metric}`);

@@ -33,14 +33,14 @@ export function fmtPercent(fraction: number): string {
   return `${Object.is(p, -0) ? 0 : p}%`;
 }
 
-/** Cuts to at most `max` characters (the ellipsis included), never inside a surrogate pair. */
+/** Cuts to at most `max` characters ("..." included), never inside a surrogate pair. */
 export function cut(s: string, max: number): string {
   if (s.length <= max) return s;
-  if (max <= 1) return "…".slice(0, Math.max(0, max));
-  let end = max - 1;
+  if (max <= 3) return "...".slice(0, Math.max(0, max));
+  let end = max - 3;
   const code = s.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${s.slice(0, end)}…`;
+  return `${s.slice(0, end)}...`;
 }
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/g;
@@ -100,7 +100,7 @@ export interface TableSpec {
 
 /**
  * Renders a markdown table within `maxChars`. When the body does not fit, the elided rows are
- * replaced by one "… N rows …" line. The header and footer are always shown.
+ * replaced by one "... N rows ..." line. The header and footer are always shown.
  */
 export function renderTable(spec: TableSpec): string {
   const width = spec.headers.length;

@@ -58,8 +58,8 @@ function badResponse(detail: string): { ok: false; error: ToolError } {
 function keyList(obj: Record<string, unknown>): string {
   const keys = Object.keys(obj);
   if (keys.length === 0) return "none";
-  const shown = keys.slice(0, 10).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
-  return keys.length > 10 ? `${shown.join(", ")}, … (${keys.length} keys)` : shown.join(", ");
+  const shown = keys.slice(0, 10).map((k) => (k.length > 40 ? `${k.slice(0, 40)}...` : k));
+  return keys.length > 10 ? `${shown.join(", ")}, ... (${keys.length} keys)` : shown.join(", ");
 }
 
 /** Checks the outer shape of a preview_data answer for the chart type that was asked. */

@@ -31,10 +31,11 @@ describe("markdown safety", () => {
     expect(cell("tab\there\u0000")).toBe("tab here ");
   });
   it("cuts long cells without splitting a surrogate pair", () => {
-    expect(cut("abcdef", 4)).toBe("abc…");
+    expect(cut("abcdef", 4)).toBe("a...");
+    expect(cut("abcdef", 2)).toBe("..");
     const s = `ab${"😀".repeat(5)}`;
-    const c = cut(s, 4);
-    expect(c).toBe("ab…");
+    expect(cut(s, 6)).toBe("ab...");
+    expect(cut(s, 7)).toBe("ab😀...");
     expect(cell("x".repeat(500)).length).toBeLessThanOrEqual(80);
   });
   it("keeps one-liners on one line", () => {

@@ -21,41 +21,38 @@ function fakeHeap(live: number, perCall: number) {
   };
 }
 
+/** A keeper (1 MiB threshold, a look every 64 calls) on a fake heap that grows 1 KiB a call. */
+function keptHeap() {
+  const heap = fakeHeap(10 * MiB, 1024);
+  const keeper = createHeapKeeper({
+    growthBytes: MiB,
+    checkEvery: 64,
+    gc: heap.gc,
+    oldSpaceUsed: heap.oldSpaceUsed,
+  });
+  const calls = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      heap.call();
+      keeper.afterCall();
+    }
+  };
+  return { heap, keeper, calls };
+}
+
 describe("the heap keeper", () => {
   it("asks for one async full GC once the old generation grew past the threshold, and looks only every N calls", () => {
-    const heap = fakeHeap(10 * MiB, 1024);
-    const keeper = createHeapKeeper({
-      growthBytes: MiB,
-      checkEvery: 64,
-      gc: heap.gc,
-      oldSpaceUsed: heap.oldSpaceUsed,
-    });
-    for (let i = 0; i < 1024; i++) {
-      heap.call();
-      keeper.afterCall();
-    }
+    const { heap, keeper, calls } = keptHeap();
+    calls(1024);
     // 1024 calls of 1 KiB = 1 MiB: not yet beyond the threshold
     expect(heap.asked).toEqual([]);
-    for (let i = 0; i < 64; i++) {
-      heap.call();
-      keeper.afterCall();
-    }
+    calls(64);
     expect(heap.asked).toEqual([{ type: "major", execution: "async" }]);
     expect(keeper.collections).toBe(1);
   });
 
   it("takes the level after the collection as its new baseline: one GC per threshold's worth of calls", () => {
-    const heap = fakeHeap(10 * MiB, 1024);
-    const keeper = createHeapKeeper({
-      growthBytes: MiB,
-      checkEvery: 64,
-      gc: heap.gc,
-      oldSpaceUsed: heap.oldSpaceUsed,
-    });
-    for (let i = 0; i < 11_000; i++) {
-      heap.call();
-      keeper.afterCall();
-    }
+    const { keeper, calls } = keptHeap();
+    calls(11_000);
     // one collection per ~1,088 calls (1 MiB + one check interval)
     expect(keeper.collections).toBeGreaterThanOrEqual(9);
     expect(keeper.collections).toBeLessThanOrEqual(10);

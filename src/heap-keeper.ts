@@ -35,8 +35,6 @@ export interface HeapKeeperOptions {
 export interface HeapKeeper {
   /** To be called when a tool call has been answered. */
   afterCall(): void;
-  /** Full collections asked for so far. */
-  readonly collections: number;
 }
 
 /**
@@ -66,10 +64,9 @@ export function createHeapKeeper(opts: HeapKeeperOptions = {}): HeapKeeper {
   const checkEvery = Math.max(1, Math.floor(opts.checkEvery ?? 64));
   // Fetched when first needed: making the context that hands out gc() costs a few ms at start.
   let gc: GcFunction | null | undefined = opts.gc;
-  if (gc === null) return { afterCall: () => {}, collections: 0 };
+  if (gc === null) return { afterCall: () => {} };
   const oldSpaceUsed = opts.oldSpaceUsed ?? v8OldSpaceUsed;
   let calls = 0;
-  let collections = 0;
   let baseline = oldSpaceUsed();
   let asked = false;
   return {
@@ -88,11 +85,7 @@ export function createHeapKeeper(opts: HeapKeeperOptions = {}): HeapKeeper {
       gc ??= exposeGc() ?? null;
       if (gc === null) return;
       asked = true;
-      collections += 1;
       gc({ type: "major", execution: "async" });
-    },
-    get collections() {
-      return collections;
     },
   };
 }

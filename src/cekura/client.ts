@@ -215,16 +215,15 @@ function exchange(
       controller?.abort(new Error("response body over its limit"));
     };
     const onAbort = (): void => {
-      const reason = abort.reason instanceof Error ? abort.reason : new Error("aborted");
       // Settled at once, even while undici still waits for a connection: the deadline holds.
       // Before the request is written there is no controller yet: onRequestStart aborts it.
-      settle({ ok: false, error: reason });
-      controller?.abort(reason);
+      settle({ ok: false, error: abort.reason });
+      controller?.abort(abort.reason);
     };
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c;
-        if (abort.aborted) c.abort(abort.reason instanceof Error ? abort.reason : new Error("aborted"));
+        if (abort.aborted) c.abort(abort.reason);
       },
       onResponseStart(c, statusCode, responseHeaders) {
         controller = c;
@@ -254,10 +253,7 @@ function exchange(
         settle({ ok: false, error });
       },
     };
-    if (abort.aborted) {
-      settle({ ok: false, error: abort.reason instanceof Error ? abort.reason : new Error("aborted") });
-      return;
-    }
+    if (abort.aborted) return onAbort();
     abort.once("abort", onAbort);
     try {
       agent.dispatch(options, handler);
@@ -306,7 +302,6 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
 
   const agent = new Agent({
     connections: opts.connections ?? DEFAULT_CONNECTIONS,
-    maxResponseSize: maxBodyBytes,
     // Our own deadline governs (run() aborts the request), so undici's own timeouts are off: each
     // one that is set makes a timer per request that lives ~1 s in undici's timer list, long enough
     // to be promoted to the old generation as garbage.
@@ -338,7 +333,6 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
 
   function classifyError(e: unknown): AttemptOutcome {
     const code = errorCode(e) ?? "unknown error";
-    if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") return tooLarge();
     if (code.startsWith("HPE_")) {
       return fail(false, () =>
         toolError(
@@ -508,7 +502,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     );
   }
 
-  /** Body bytes read for a status: all of a 2xx up to the cap, a bounded part of an error, none of a 3xx. */
+  /** Body bytes read for a status (the one size cap: the Agent has none): all of a 2xx up to
+   * maxBodyBytes, a bounded part of an error, none of a 3xx. */
   const limitFor = (status: number, declaredLength: number): number => {
     if (status >= 200 && status < 300) return declaredLength > maxBodyBytes ? -1 : maxBodyBytes;
     if (status >= 300 && status < 400) return -1;

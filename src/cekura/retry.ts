@@ -44,10 +44,11 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number = Dat
  */
 export class CallAbort extends EventEmitter {
   aborted = false;
-  reason: unknown = undefined;
+  /** Set by abort(); what the request in flight is aborted with. */
+  reason: Error = new Error("aborted");
 
-  /** Aborts once; later calls do nothing. undici rejects the request in flight with `reason`. */
-  abort(reason: unknown): void {
+  /** Aborts once; later calls do nothing. */
+  abort(reason: Error): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;

@@ -393,7 +393,7 @@ describe("cancellation", () => {
     expect(s.requests).toHaveLength(1);
   });
 
-  it("a call still queued for a connection is cancelled at once, and its request is never sent", async () => {
+  it("a call still queued for a connection is cancelled without waiting for one, and its request is never sent", async () => {
     const s = await serve(() => {
       // never answer: the only connection stays busy
     });
@@ -403,10 +403,10 @@ describe("cancellation", () => {
     const ac = new AbortController();
     const queued = c.previewWidgetData(QUERY, { signal: ac.signal });
     await new Promise((r) => setTimeout(r, 50));
-    const abortedAt = Date.now();
     ac.abort();
+    // It settles while the first call still holds the only connection (which never frees up):
+    // before, it waited for that connection, and this await never returned.
     const e = expectError(await queued);
-    expect(Date.now() - abortedAt).toBeLessThan(500);
     expect(e.category).toBe("cancelled");
     await c.close();
     expect(expectError(await first).category).toBe("cancelled");

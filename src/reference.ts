@@ -193,6 +193,7 @@ export function renderFiltersReference(opts: ReferenceOptions): string {
   return fillTemplate(referenceFilters, {
     group_operators: codes(GROUP_OPERATORS),
     max_depth: String(MAX_FILTER_DEPTH),
+    max_groups: String(MAX_FILTER_DEPTH - 1),
     max_conditions: String(MAX_CONDITIONS),
     same_row_fields: codes(FILTER_FIELDS.filter((f) => f.metricRow).map(displayName)),
     operator_table: operatorTable(),

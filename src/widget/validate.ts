@@ -429,7 +429,7 @@ function checkFilter(
   if (depth > MAX_FILTER_DEPTH) {
     c.add(
       path,
-      `Filters nest at most ${MAX_FILTER_DEPTH} groups deep.`,
+      `Filters nest at most ${MAX_FILTER_DEPTH} levels deep (a condition inside at most ${MAX_FILTER_DEPTH - 1} groups).`,
       "Flatten the groups: and/or are associative.",
     );
     return undefined;
@@ -541,6 +541,14 @@ function expressionOf(f: Filter | undefined, role: "start" | "end"): string | un
     if (e) return e;
   }
   return undefined;
+}
+
+/** Levels from the root to the deepest condition, as checkFilter counts them: a lone condition is 1. */
+function levels(f: Filter): number {
+  if (!isGroup(f)) return 1;
+  let deepest = 0;
+  for (const child of f.conditions) deepest = Math.max(deepest, levels(child));
+  return deepest + 1;
 }
 
 function andWith(f: Filter | undefined, extra: Condition): Filter {
@@ -781,7 +789,22 @@ export function validateWidgetQuery(args: unknown, opts: ValidateOptions): Valid
       };
     }
     if (opts.defaultStart) {
-      filters = andWith(filters, { field: "timestamp", op: "gte", value: opts.defaultStart });
+      const withStart = andWith(filters, { field: "timestamp", op: "gte", value: opts.defaultStart });
+      // Wrapping an or/same_row root adds a level: what is sent must pass the same limit again.
+      if (levels(withStart) > MAX_FILTER_DEPTH) {
+        return {
+          ok: false,
+          issues: [
+            {
+              path: "filters",
+              message: `Filters nest at most ${MAX_FILTER_DEPTH} levels deep (a condition inside at most ${MAX_FILTER_DEPTH - 1} groups). These give no start time, so the default start (timestamp gte ${opts.defaultStart}) goes in an and-group around them, which makes ${levels(withStart)} levels.`,
+              fix: "Flatten the groups so one more level fits: and/or are associative, and a group of one condition can be that condition.",
+              example: FILTER_EXAMPLE,
+            },
+          ],
+        };
+      }
+      filters = withStart;
       // The configured default is a start like any other: it must respect maxWindowDays too.
       ctx.timestamps.push({ op: "gte", value: opts.defaultStart, path: "filters" });
       defaulted = true;

@@ -788,6 +788,48 @@ describe("the default time window", () => {
     expect(ok(q(group)).query.filters).toEqual({ operator: "and", conditions: [group, DEFAULT] });
   });
 
+  describe("at the nesting limit", () => {
+    // `levels` levels (eight by default): groups alternating from the root around one condition.
+    const deepest = (root: "and" | "or", levels = 8) => {
+      let node: object = SUCCESS;
+      for (let level = levels - 1; level >= 1; level--) {
+        const operator = (level % 2 === 1) === (root === "and") ? "and" : "or";
+        node = { operator, conditions: [node, TOPIC] };
+      }
+      return node;
+    };
+
+    it("accepts eight levels, and refuses nine at the innermost group", () => {
+      ok(q(deepest("and")));
+      const nine = { operator: "and", conditions: [deepest("or"), START] };
+      const issue = issueAt(q(nine), `filters${".conditions[0]".repeat(8)}`);
+      expect(issue.message).toMatch(/at most 8 levels deep \(a condition inside at most 7 groups\)/);
+    });
+
+    it("appends the default start to an and-root, which adds no level", () => {
+      const r = ok(q(deepest("and")));
+      expect((r.query.filters as { conditions: unknown[] }).conditions.at(-1)).toEqual(DEFAULT);
+    });
+
+    it("refuses an or-root the default start would push past the limit, and says how to fix it", () => {
+      const r = issues(q(deepest("or")));
+      expect(r.issues).toHaveLength(1);
+      expect(r.issues[0]!.path).toBe("filters");
+      expect(r.issues[0]!.message).toMatch(/default start \(timestamp gte now-7d\).*makes 9 levels/);
+      expect(r.issues[0]!.fix).toMatch(/Flatten the groups/);
+      expectExampleValid(r.issues[0]!);
+    });
+
+    it("passes the same or-root when it gives its own start, or one level shallower", () => {
+      const own = { field: "timestamp", op: "gte", value: "now-2d" };
+      const withOwn = { operator: "or", conditions: [deepest("and", 7), own] };
+      expect(ok(q(withOwn)).window.defaulted).toBe(false);
+      const r = ok(q(deepest("or", 7)));
+      expect(r.window.defaulted).toBe(true);
+      expect(r.query.filters).toEqual({ operator: "and", conditions: [deepest("or", 7), DEFAULT] });
+    });
+  });
+
   it("uses the configured default", () => {
     const r = ok(q(), { defaultStart: "today-1d" });
     expect(r.query.filters).toEqual({ field: "timestamp", op: "gte", value: "today-1d" });
@@ -1169,8 +1211,11 @@ describe("normalised output", () => {
         };
         const r = validate(input);
         if (!r.ok) {
-          // The only refusal these pieces can earn is an empty window.
-          expect(r.issues.map((i) => i.message)).toEqual([expect.stringMatching(/time window is empty/)]);
+          // The only refusals these pieces can earn: an empty window, or groups nested so deep that the
+          // default start's and-group would pass the nesting limit.
+          expect(r.issues.map((i) => i.message)).toEqual([
+            expect.stringMatching(/time window is empty|the default start .* makes 9 levels/),
+          ]);
           return;
         }
         expectNormalised(r.query);

@@ -41,6 +41,7 @@ import {
 import { ARGUMENT_NAMES } from "../../src/widget/schema.js";
 import { validateWidgetQuery } from "../../src/widget/validate.js";
 import { answerFor } from "../helpers/fault-server.js";
+import { propertyRuns } from "../helpers/property.js";
 
 const NOW = Date.parse("2026-06-15T12:34:56Z");
 const DEFAULT_START = "now-7d";
@@ -703,7 +704,7 @@ describe("hostile tool arguments, in process", () => {
         await check(args);
         return true;
       }),
-      { numRuns: 10_000, seed: 20_261_126, endOnFailure: true },
+      { ...propertyRuns(10_000, 20_261_126), endOnFailure: true },
     );
 
     expect(problems.slice(0, 20)).toEqual([]);
@@ -775,7 +776,7 @@ describe("hostile tool arguments, in process", () => {
         expect(JSON.parse(sent[0]!)).toEqual(expected);
         expect(bodyProblems(sent[0]!)).toEqual([]);
       }),
-      { numRuns: 1_000, seed: 42 },
+      propertyRuns(1_000, 42),
     );
   }, 60_000);
 });

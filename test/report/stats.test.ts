@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { combineBuckets, peakAndTrough, percentileCont, percentilesCont } from "../../src/report/stats.js";
 import type { BarBucket } from "../../src/widget/response.js";
+import { propertyRuns } from "../helpers/property.js";
 
 const b = (value: number | null, sample_count?: number): BarBucket => ({
   time_interval: "2026-11-19T00:00:00Z",
@@ -31,6 +32,7 @@ describe("percentileCont", () => {
           expect(p95).toBe(percentileCont(sorted, 0.95));
         },
       ),
+      propertyRuns(300, 20_261_127),
     );
   });
 });

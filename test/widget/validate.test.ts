@@ -7,6 +7,7 @@ import {
   type ValidationIssue,
   validateWidgetQuery,
 } from "../../src/widget/validate.js";
+import { propertyRuns } from "../helpers/property.js";
 
 // A fixed instant, not at midnight: 00:00 UTC today is 2026-03-15T00:00:00Z, so the 30-day limit
 // is 2026-02-13T00:00:00Z.
@@ -1223,7 +1224,7 @@ describe("normalised output", () => {
         expect(again.ok && again.query).toEqual(r.query);
         expect(again.ok && again.notes).toEqual([]);
       }),
-      { numRuns: 300 },
+      propertyRuns(1_000, 20_261_127),
     );
   });
 });

@@ -7,8 +7,12 @@ import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBackendProvider } from "../src/backend.js";
 import type { Config } from "../src/config.js";
+import { generateDemoCalls } from "../src/local/dataset.js";
+import { computeWidget } from "../src/local/engine.js";
+import { createCallStore } from "../src/local/store.js";
 import { createLogger } from "../src/logger.js";
 import { previewWidgetData } from "../src/tools/preview-widget-data.js";
+import { validateWidgetQuery } from "../src/widget/validate.js";
 import { RIGHT_CALLS, WRONG_CALLS } from "./fixtures/questions.js";
 
 const config: Config = {
@@ -58,5 +62,57 @@ describe("wrong calls through the tool", () => {
     expectValidResult(r);
     expect(text(r)).toMatch(/^invalid_arguments: /);
     expect(text(r)).toMatch(c.error);
+  });
+});
+
+/**
+ * The demo's calls follow the clock (quiet nights, slow Sundays, a new UTC day at midnight), and
+ * the tests above run at whatever time CI does. So every right call must find data at any hour of
+ * the week: a fixture that asked for "today" once failed a run a few minutes after midnight.
+ */
+describe("right calls against the demo data at any time of the week", () => {
+  const HOUR = 3_600_000;
+  const monday = Date.parse("2026-11-23T00:00:00Z");
+  const times: number[] = [];
+  for (let h = 0; h < 7 * 24; h += 3) times.push(monday + h * HOUR);
+  for (let day = 0; day < 7; day++) times.push(monday + day * 24 * HOUR + 60_000); // 00:01 UTC
+  const canary = {
+    question: "(canary) agent 4 since the start of today",
+    arguments: {
+      chart_type: "stat",
+      filters: {
+        operator: "and",
+        conditions: [
+          { field: "timestamp", op: "gte", value: "today" },
+          { field: "agent.id", op: "eq", value: 4 },
+        ],
+      },
+    },
+  };
+  const emptyAt = (now: number, calls: readonly { question: string; arguments: unknown }[]) => {
+    const store = createCallStore(generateDemoCalls({ now }));
+    const empty: string[] = [];
+    for (const c of calls) {
+      const checked = validateWidgetQuery(c.arguments, { now, defaultStart: "now-7d", maxWindowDays: 30 });
+      if (!checked.ok) throw new Error(`refused: ${c.question}: ${checked.issues[0]?.message}`);
+      const r = computeWidget(store, checked.query, now);
+      if (!r.ok) throw new Error(`engine error: ${c.question}`);
+      const data = r.value.data as unknown;
+      const none = Array.isArray(data)
+        ? data.length === 0
+        : (data as { total_calls?: number }).total_calls === 0;
+      if (none) empty.push(`${new Date(now).toISOString()}: ${c.question}`);
+    }
+    return empty;
+  };
+
+  it("finds data for every right call at every third hour and at 00:01 UTC, Monday to Sunday", () => {
+    const empty = times.flatMap((now) => emptyAt(now, RIGHT_CALLS));
+    expect(empty).toEqual([]);
+  }, 60_000);
+
+  it("would catch a call that has no data just after midnight (the canary)", () => {
+    expect(emptyAt(monday + 60_000, [canary])).toHaveLength(1);
+    expect(emptyAt(monday + 12 * HOUR, [canary])).toEqual([]);
   });
 });

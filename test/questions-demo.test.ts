@@ -38,6 +38,10 @@ const expectValidResult = (r: unknown) => {
   expect(parsed.data).toEqual(r);
 };
 
+/** A chart's data with nothing in it: no points or slices, or a stat over no calls. */
+const hasNoData = (data: unknown) =>
+  Array.isArray(data) ? data.length === 0 : (data as { total_calls?: number }).total_calls === 0;
+
 afterAll(() => backend.close());
 
 describe("right calls against the demo backend", () => {
@@ -48,10 +52,7 @@ describe("right calls against the demo backend", () => {
     expect(r.content[0]?.text).toContain("DEMO");
     expect(JSON.stringify(r).length).toBeLessThanOrEqual(24_000);
     const data = (r.structuredContent as { data: unknown }).data;
-    const empty = Array.isArray(data)
-      ? data.length === 0
-      : (data as { total_calls?: number }).total_calls === 0;
-    expect(empty, `no data for: ${JSON.stringify(c.arguments)}`).toBe(false);
+    expect(hasNoData(data), `no data for: ${JSON.stringify(c.arguments)}`).toBe(false);
   });
 });
 
@@ -97,11 +98,7 @@ describe("right calls against the demo data at any time of the week", () => {
       if (!checked.ok) throw new Error(`refused: ${c.question}: ${checked.issues[0]?.message}`);
       const r = computeWidget(store, checked.query, now);
       if (!r.ok) throw new Error(`engine error: ${c.question}`);
-      const data = r.value.data as unknown;
-      const none = Array.isArray(data)
-        ? data.length === 0
-        : (data as { total_calls?: number }).total_calls === 0;
-      if (none) empty.push(`${new Date(now).toISOString()}: ${c.question}`);
+      if (hasNoData(r.value.data)) empty.push(`${new Date(now).toISOString()}: ${c.question}`);
     }
     return empty;
   };

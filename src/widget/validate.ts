@@ -418,6 +418,8 @@ function checkCondition(
   return { field, op: op as Operator, value };
 }
 
+const NESTING_LIMIT = `Filters nest at most ${MAX_FILTER_DEPTH} levels deep (a condition inside at most ${MAX_FILTER_DEPTH - 1} groups).`;
+
 function checkFilter(
   raw: unknown,
   path: string,
@@ -427,11 +429,7 @@ function checkFilter(
 ): Filter | undefined {
   const { c } = ctx;
   if (depth > MAX_FILTER_DEPTH) {
-    c.add(
-      path,
-      `Filters nest at most ${MAX_FILTER_DEPTH} levels deep (a condition inside at most ${MAX_FILTER_DEPTH - 1} groups).`,
-      "Flatten the groups: and/or are associative.",
-    );
+    c.add(path, NESTING_LIMIT, "Flatten the groups: and/or are associative.");
     return undefined;
   }
   if (Array.isArray(raw)) {
@@ -791,13 +789,14 @@ export function validateWidgetQuery(args: unknown, opts: ValidateOptions): Valid
     if (opts.defaultStart) {
       const withStart = andWith(filters, { field: "timestamp", op: "gte", value: opts.defaultStart });
       // Wrapping an or/same_row root adds a level: what is sent must pass the same limit again.
-      if (levels(withStart) > MAX_FILTER_DEPTH) {
+      const depth = levels(withStart);
+      if (depth > MAX_FILTER_DEPTH) {
         return {
           ok: false,
           issues: [
             {
               path: "filters",
-              message: `Filters nest at most ${MAX_FILTER_DEPTH} levels deep (a condition inside at most ${MAX_FILTER_DEPTH - 1} groups). These give no start time, so the default start (timestamp gte ${opts.defaultStart}) goes in an and-group around them, which makes ${levels(withStart)} levels.`,
+              message: `${NESTING_LIMIT} These give no start time, so the default start (timestamp gte ${opts.defaultStart}) goes in an and-group around them, which makes ${depth} levels.`,
               fix: "Flatten the groups so one more level fits: and/or are associative, and a group of one condition can be that condition.",
               example: FILTER_EXAMPLE,
             },

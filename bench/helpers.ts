@@ -4,10 +4,10 @@
  * 100,000-point line answer. Nothing here measures time; run.mjs does.
  */
 import { randomBytes } from "node:crypto";
-import { generateDemoCalls } from "../src/local/dataset.js";
-import { computeWidget } from "../src/local/engine.js";
-import { startLocalBackend } from "../src/local/listener.js";
-import { createCallStore } from "../src/local/store.js";
+import { generateDemoCalls } from "../src/embedded/dataset.js";
+import { computeWidget } from "../src/embedded/engine.js";
+import { startLocalBackend } from "../src/embedded/listener.js";
+import { createCallStore } from "../src/embedded/store.js";
 import { answerSize, buildAnswer, DEFAULT_BUDGET_CHARS, type ToolAnswer } from "../src/report/index.js";
 import { type PreviewResponse, parsePreviewResponse } from "../src/widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../src/widget/types.js";
@@ -106,7 +106,7 @@ export function answerFor(c: LineCase, budgetChars = DEFAULT_BUDGET_CHARS): Tool
   });
 }
 
-export { v8FlagsFor } from "../src/v8-flags.js";
+export { v8FlagsFor } from "../src/shared/v8-flags.js";
 export { answerSize, DEFAULT_BUDGET_CHARS };
 
 /**

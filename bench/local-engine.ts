@@ -11,9 +11,9 @@
  *     --outfile=.bench-tmp/local-engine.mjs && node --max-old-space-size=6144 .bench-tmp/local-engine.mjs [count]
  */
 import { performance } from "node:perf_hooks";
-import type { CallLog } from "../src/local/calls.js";
-import { generateDemoCalls } from "../src/local/dataset.js";
-import { type BarItemOut, computeWidget, createCallStore } from "../src/local/engine.js";
+import type { CallLog } from "../src/embedded/calls.js";
+import { generateDemoCalls } from "../src/embedded/dataset.js";
+import { type BarItemOut, computeWidget, createCallStore } from "../src/embedded/engine.js";
 import { resolveDatetime, toIso } from "../src/widget/time.js";
 import type { WidgetQuery } from "../src/widget/types.js";
 

@@ -16,9 +16,9 @@ import { closeSync, openSync, readSync, rmSync, statSync, writeSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { CallLog } from "../src/local/calls.js";
-import { demoCalls } from "../src/local/dataset.js";
-import { loadCallsFile } from "../src/local/loader.js";
+import type { CallLog } from "../src/embedded/calls.js";
+import { demoCalls } from "../src/embedded/dataset.js";
+import { loadCallsFile } from "../src/embedded/loader.js";
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const now = Date.UTC(2025, 5, 15, 12, 0, 0);

@@ -4,8 +4,8 @@
  * errors nobody caught. Nothing but JSON-RPC is written to stdout in server mode.
  */
 import { setFlagsFromString } from "node:v8";
-import { type Command, type Config, parseCommandLine } from "./config.js";
-import { v8FlagsFor } from "./v8-flags.js";
+import { type Command, type Config, parseCommandLine } from "./cli/config.js";
+import { v8FlagsFor } from "./shared/v8-flags.js";
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -17,17 +17,17 @@ async function main(): Promise<void> {
   const command: Command = parsed.command;
   switch (command.kind) {
     case "help": {
-      const { HELP } = await import("./help.js");
+      const { HELP } = await import("./cli/help.js");
       process.stdout.write(HELP);
       return;
     }
     case "version": {
-      const { VERSION } = await import("./version.js");
+      const { VERSION } = await import("./shared/version.js");
       process.stdout.write(`${VERSION}\n`);
       return;
     }
     case "preview": {
-      const { runPreview } = await import("./cli.js");
+      const { runPreview } = await import("./cli/preview.js");
       process.exitCode = await runPreview(command.config, command.args);
       return;
     }
@@ -51,10 +51,10 @@ async function serve(config: Config): Promise<void> {
     { createHeapKeeper },
   ] = await Promise.all([
     import("@modelcontextprotocol/sdk/server/stdio.js"),
-    import("./server.js"),
-    import("./backend.js"),
-    import("./logger.js"),
-    import("./redact.js"),
+    import("./server/server.js"),
+    import("./server/backend.js"),
+    import("./server/logging.js"),
+    import("./shared/redact.js"),
     import("./heap-keeper.js"),
   ]);
   const logger = createLogger({ level: config.logLevel, redact: createRedactor([config.apiKey]) });

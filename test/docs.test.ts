@@ -1,8 +1,8 @@
 /** The embedded backend's rules page says what the code does: every rule the code lists is on it. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ENGINE_ASSUMPTIONS } from "../src/local/engine.js";
-import { LISTENER_ASSUMPTIONS } from "../src/local/listener.js";
+import { ENGINE_ASSUMPTIONS } from "../src/embedded/engine.js";
+import { LISTENER_ASSUMPTIONS } from "../src/embedded/listener.js";
 
 const page = readFileSync(new URL("../docs/local-backend.md", import.meta.url), "utf8");
 

@@ -5,13 +5,13 @@
  */
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { createBackendProvider } from "../src/backend.js";
-import type { Config } from "../src/config.js";
-import { generateDemoCalls } from "../src/local/dataset.js";
-import { computeWidget } from "../src/local/engine.js";
-import { createCallStore } from "../src/local/store.js";
-import { createLogger } from "../src/logger.js";
-import { previewWidgetData } from "../src/tools/preview-widget-data.js";
+import type { Config } from "../src/cli/config.js";
+import { generateDemoCalls } from "../src/embedded/dataset.js";
+import { computeWidget } from "../src/embedded/engine.js";
+import { createCallStore } from "../src/embedded/store.js";
+import { createBackendProvider } from "../src/server/backend.js";
+import { createLogger } from "../src/server/logging.js";
+import { previewWidgetData } from "../src/server/tools/preview-widget-data.js";
 import { validateWidgetQuery } from "../src/widget/validate.js";
 import { RIGHT_CALLS, WRONG_CALLS } from "./fixtures/questions.js";
 

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROMPT_NAMES } from "../src/mcp-prompts.js";
-import { REFERENCE_RESOURCES } from "../src/reference.js";
+import { PROMPT_NAMES } from "../src/server/prompts.js";
+import { REFERENCE_RESOURCES } from "../src/server/resources.js";
 import { validateWidgetQuery } from "../src/widget/validate.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -35,7 +35,7 @@ const SERVER = JSON.parse(read("server.json")) as {
 
 /** CEKURA_* variables the config reads, from its source. */
 const ENV_VARS = [
-  ...new Set([...read("src/config.ts").matchAll(/env\.(CEKURA_[A-Z_]+)/g)].map((m) => m[1]!)),
+  ...new Set([...read("src/cli/config.ts").matchAll(/env\.(CEKURA_[A-Z_]+)/g)].map((m) => m[1]!)),
 ];
 
 /** The ```json blocks of a markdown text. */

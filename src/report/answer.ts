@@ -6,7 +6,7 @@
  * content[1] and the JSON of structuredContent — stays within `budgetChars`: the summary is
  * bounded, and the raw data is cut to whole leading items so that both of its copies fit.
  */
-import type { ToolError } from "../errors.js";
+import type { ToolError } from "../shared/errors.js";
 import { CHART_TYPES } from "../widget/catalogue.js";
 import { isPlainObject, type PreviewResponse } from "../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../widget/types.js";

@@ -5,7 +5,7 @@
  * (line, bar, pie) or an object (stat). Item shapes are NOT checked here: an item the readers
  * below do not recognise is rendered as a generic table by the report, never refused.
  */
-import { err, ok, type Result, type ToolError } from "../errors.js";
+import { err, ok, type Result, type ToolError } from "../shared/errors.js";
 import type { ChartType } from "./catalogue.js";
 
 export interface PreviewResponse {

@@ -6,9 +6,9 @@
 import { spawnSync } from "node:child_process";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemoCalls } from "../../src/local/dataset.js";
-import { type LocalBackend, startLocalBackend } from "../../src/local/listener.js";
-import { createCallStore } from "../../src/local/store.js";
+import { generateDemoCalls } from "../../src/embedded/dataset.js";
+import { type LocalBackend, startLocalBackend } from "../../src/embedded/listener.js";
+import { createCallStore } from "../../src/embedded/store.js";
 import {
   BIN,
   CANARY_KEY,

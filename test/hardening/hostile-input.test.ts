@@ -13,12 +13,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { BackendProvider } from "../../src/backend.js";
-import type { UpstreamClient } from "../../src/cekura/client.js";
-import { ok } from "../../src/errors.js";
-import { createLogger } from "../../src/logger.js";
-import { createRedactor } from "../../src/redact.js";
-import { previewWidgetData, type ToolResult } from "../../src/tools/preview-widget-data.js";
+import type { BackendProvider } from "../../src/server/backend.js";
+import { createLogger } from "../../src/server/logging.js";
+import { previewWidgetData, type ToolResult } from "../../src/server/tools/preview-widget-data.js";
+import { ok } from "../../src/shared/errors.js";
+import { createRedactor } from "../../src/shared/redact.js";
+import type { UpstreamClient } from "../../src/upstream/client.js";
 import {
   AGGREGATIONS,
   CHART_TYPES,

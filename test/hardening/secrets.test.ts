@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRedactor, REDACTED, redactDeep } from "../../src/redact.js";
+import { createRedactor, REDACTED, redactDeep } from "../../src/shared/redact.js";
 import {
   answerFor,
   type FaultServer,
@@ -249,7 +249,7 @@ describe("redaction runs in linear time", () => {
   });
 
   it("never builds a regular expression from a secret (each search is a plain substring search: O(n·m), m fixed)", () => {
-    const src = readFileSync(resolve(ROOT, "src/redact.ts"), "utf8");
+    const src = readFileSync(resolve(ROOT, "src/shared/redact.ts"), "utf8");
     expect(src).not.toMatch(/RegExp|\.match\(|\.replace\(\s*\//);
     const ctor = vi.spyOn(globalThis, "RegExp");
     try {

@@ -216,7 +216,7 @@ describe("lookups", () => {
 describe("group_by: one rule for validation and the local engine", () => {
   it("every non-prefixed GROUP_BY_FIELDS entry has an engine column, and nothing else does", async () => {
     const { GROUP_BY_FIELDS } = await import("../../src/widget/catalogue.js");
-    const { GROUP_COLUMNS } = await import("../../src/local/engine.js");
+    const { GROUP_COLUMNS } = await import("../../src/embedded/engine.js");
     const names = GROUP_BY_FIELDS.filter((f) => !f.prefix).map((f) => f.name);
     expect(Object.keys(GROUP_COLUMNS).sort()).toEqual([...names].sort());
   });

@@ -1,0 +1,81 @@
+/**
+ * The one-shot CLI: `cekura-dashboards-mcp preview --chart bar --field success --agg avg
+ * --period day --last 7d [--demo | --data FILE]` or `--json '{...}'`. It runs the very handler
+ * the MCP tool runs and prints the same answer: the markdown summary (or, with --format json,
+ * the structured answer) on stdout; an error on stderr with exit code 1.
+ */
+import { createBackendProvider } from "../server/backend.js";
+import { createLogger } from "../server/logging.js";
+import { previewWidgetData } from "../server/tools/preview-widget-data.js";
+import { createRedactor } from "../shared/redact.js";
+import type { Config, PreviewArgs } from "./config.js";
+
+/** Tool arguments from the CLI flags; a usage message when they do not make a query. */
+export function argumentsFromFlags(
+  args: PreviewArgs,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (args.json !== undefined) {
+    try {
+      return { ok: true, value: JSON.parse(args.json) };
+    } catch {
+      return { ok: false, message: "--json is not valid JSON." };
+    }
+  }
+  const out: Record<string, unknown> = { chart_type: args.chart };
+  if (args.field !== undefined) out.field = args.field;
+  if (args.agg !== undefined) out.aggregation_function = args.agg;
+  if (args.period !== undefined) out.time_period = args.period;
+  if (args.metric !== undefined) out.metric = args.metric;
+  const conditions: unknown[] = [];
+  if (args.filters !== undefined) {
+    try {
+      conditions.push(JSON.parse(args.filters));
+    } catch {
+      return { ok: false, message: "--filters is not valid JSON." };
+    }
+  }
+  if (args.last !== undefined) {
+    const last = args.last.trim();
+    if (!/^\d{1,6}[smhdwMy]$/.test(last)) {
+      return {
+        ok: false,
+        message: `--last takes a span such as 7d, 24h or 2w; got ${JSON.stringify(last)}.`,
+      };
+    }
+    conditions.push({ field: "timestamp", op: "gte", value: `now-${last}` });
+  }
+  if (conditions.length === 1) out.filters = conditions[0];
+  else if (conditions.length > 1) out.filters = { operator: "and", conditions };
+  return { ok: true, value: out };
+}
+
+export async function runPreview(config: Config, flags: PreviewArgs): Promise<number> {
+  const built = argumentsFromFlags(flags);
+  if (!built.ok) {
+    process.stderr.write(`cekura-dashboards-mcp: ${built.message}\n`);
+    return 2;
+  }
+  const logger = createLogger({
+    level: config.logLevel === "info" ? "warning" : config.logLevel,
+    redact: createRedactor([config.apiKey]),
+  });
+  const backend = createBackendProvider(config, logger);
+  try {
+    const result = await previewWidgetData(
+      { backend, logger, defaultWindow: config.defaultWindow, budgetChars: config.budgetChars },
+      built.value,
+    );
+    if (result.isError) {
+      process.stderr.write(`${result.content.map((c) => c.text).join("\n")}\n`);
+      return 1;
+    }
+    const text =
+      flags.format === "json"
+        ? JSON.stringify(result.structuredContent, null, 2)
+        : (result.content[0]?.text ?? "");
+    process.stdout.write(`${text}\n`);
+    return 0;
+  } finally {
+    await backend.close();
+  }
+}

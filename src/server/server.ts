@@ -1,0 +1,105 @@
+/**
+ * createServer(deps): the MCP server with its tools (prompts and resources register here too).
+ * No I/O of its own: main.ts connects a transport. The low-level Server is used so that we
+ * publish our own portable JSON Schema and shape every error ourselves (the SDK's own argument
+ * validation would answer before our lenient parsing and our messages could).
+ */
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  SetLevelRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { errorAnswer } from "../report/index.js";
+import { VERSION } from "../shared/version.js";
+import type { BackendProvider } from "./backend.js";
+import type { Logger, LogLevel } from "./logging.js";
+import { SERVER_INSTRUCTIONS } from "./model-texts.js";
+import { getPrompt, listPrompts } from "./prompts.js";
+import { REFERENCE_RESOURCES, readReference } from "./resources.js";
+import { previewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
+
+export interface ServerDeps {
+  backend: BackendProvider;
+  logger: Logger;
+  defaultWindow: string;
+  budgetChars: number;
+  now?: () => number;
+  /** Called once each tools/call has its answer (main.ts: the heap keeper). */
+  afterCall?: () => void;
+}
+
+export function createServer(deps: ServerDeps): { server: Server; close: () => Promise<void> } {
+  const server = new Server(
+    { name: "cekura-dashboards-mcp", title: "Cekura dashboards", version: VERSION },
+    {
+      capabilities: { tools: { listChanged: false }, logging: {}, prompts: {}, resources: {} },
+      instructions: SERVER_INSTRUCTIONS,
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [toolDefinition()] }));
+
+  // Registered with Protocol's setRequestHandler, which parses the request with
+  // CallToolRequestSchema as for every other method. Server's override of it would parse the
+  // request a second time and then parse the result with CallToolResultSchema, which copies the
+  // whole answer (zod) on every call. Our results are built from two shapes (report/answer.ts),
+  // and test/questions-demo.test.ts holds 80 of them (every chart, and refusals) to CallToolResultSchema.
+  Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    if (name !== TOOL_NAME) {
+      return {
+        ...errorAnswer({
+          category: "invalid_arguments",
+          message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
+        }),
+      };
+    }
+    try {
+      return { ...(await previewWidgetData(deps, args, extra.signal)) };
+    } finally {
+      deps.afterCall?.();
+    }
+  });
+
+  // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown
+  // names are McpError InvalidParams (thrown errors become JSON-RPC errors in the SDK).
+  server.setRequestHandler(ListPromptsRequestSchema, async () => listPrompts());
+  server.setRequestHandler(GetPromptRequestSchema, async (request) =>
+    getPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
+  );
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: REFERENCE_RESOURCES.map((r) => ({ ...r })),
+  }));
+  // Some clients ask for templates whenever resources are declared; there are none.
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: [] }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) =>
+    readReference(request.params.uri, { defaultWindow: deps.defaultWindow }),
+  );
+
+  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    deps.logger.setClientLevel(request.params.level as LogLevel);
+    return {};
+  });
+
+  deps.logger.setNotifier((level, data) => {
+    server.sendLoggingMessage({ level, logger: "cekura-dashboards-mcp", data }).catch(() => {
+      // not connected, or the client went away: stderr already has the line
+    });
+  });
+
+  return {
+    server,
+    close: async () => {
+      deps.logger.setNotifier(undefined);
+      await deps.backend.close();
+      await server.close().catch(() => {});
+    },
+  };
+}

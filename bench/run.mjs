@@ -432,7 +432,7 @@ async function answers(helpersFile) {
   const code = [
     'import { setFlagsFromString } from "node:v8";',
     `const h = await import(${JSON.stringify(pathToFileURL(helpersFile).href)});`,
-    'for (const f of h.v8FlagsFor("live")) setFlagsFromString(f);',
+    'for (const f of h.V8_FLAGS) setFlagsFromString(f);',
     `process.stdout.write(JSON.stringify(h.measureLineAnswer(100_000, ${N.answerRuns})));`,
   ].join("\n");
   const out = await captureChild(["--input-type=module", "-e", code], 5 * 60_000);

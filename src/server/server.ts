@@ -5,7 +5,6 @@
  * validation would answer before our lenient parsing and our messages could).
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
   GetPromptRequestSchema,
@@ -31,8 +30,6 @@ export interface ServerDeps {
   defaultWindow: string;
   budgetChars: number;
   now?: () => number;
-  /** Called once each tools/call has its answer (main.ts: the heap keeper). */
-  afterCall?: () => void;
 }
 
 export function createServer(deps: ServerDeps): { server: Server; close: () => Promise<void> } {
@@ -46,26 +43,15 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [toolDefinition()] }));
 
-  // Registered with Protocol's setRequestHandler, which parses the request with
-  // CallToolRequestSchema as for every other method. Server's override of it would parse the
-  // request a second time and then parse the result with CallToolResultSchema, which copies the
-  // whole answer (zod) on every call. Our results are built from two shapes (report/answer.ts),
-  // and test/questions-demo.test.ts holds 80 of them (every chart, and refusals) to CallToolResultSchema.
-  Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     if (name !== TOOL_NAME) {
-      return {
-        ...errorAnswer({
-          category: "invalid_arguments",
-          message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
-        }),
-      };
+      return errorAnswer({
+        category: "invalid_arguments",
+        message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
+      });
     }
-    try {
-      return { ...(await previewWidgetData(deps, args, extra.signal)) };
-    } finally {
-      deps.afterCall?.();
-    }
+    return previewWidgetData(deps, args, extra.signal);
   });
 
   // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown

@@ -238,25 +238,20 @@ export function statusOutcome(
   if (status === 401 || status === 403) {
     const detail = drfDetail(text);
     const quoted =
-      detail === undefined
-        ? ""
-        : ` Its reply, quoted as data:\n${fenced(detail, SHORT_DETAIL_MAX_CHARS)}\n`;
+      detail === undefined ? "" : ` Its reply, quoted as data:\n${fenced(detail, SHORT_DETAIL_MAX_CHARS)}\n`;
     const lead =
       status === 401
         ? "The Cekura API did not accept the API key (HTTP 401)."
         : "The Cekura API refused access with this API key (HTTP 403); the key may not have access to this data.";
-    const fix =
-      !ctx.apiKeySent
-        ? "No API key was sent: set CEKURA_API_KEY in the MCP server's env block of your client config."
-        : "Check CEKURA_API_KEY (set it in the MCP server's env block of your client config).";
+    const fix = !ctx.apiKeySent
+      ? "No API key was sent: set CEKURA_API_KEY in the MCP server's env block of your client config."
+      : "Check CEKURA_API_KEY (set it in the MCP server's env block of your client config).";
     return fail(false, () => toolError("auth", `${lead}${quoted}${quoted === "" ? " " : ""}${fix}`));
   }
   if (status === 404) {
     const detail = drfDetail(text);
     const quoted =
-      detail === undefined
-        ? ""
-        : ` Its reply, quoted as data:\n${fenced(detail, SHORT_DETAIL_MAX_CHARS)}\n`;
+      detail === undefined ? "" : ` Its reply, quoted as data:\n${fenced(detail, SHORT_DETAIL_MAX_CHARS)}\n`;
     return fail(false, () =>
       toolError(
         "not_found",
@@ -332,7 +327,6 @@ export function abortedError(ctx: MessageContext, kind: AbortKind, attempts: num
   }
   return toolError("cancelled", "The call was cancelled by the client before the Cekura API answered.");
 }
-
 
 /** A 2xx whose body is not JSON; `text` is already redacted. */
 export function notJson(status: number, text: string): AttemptOutcome {

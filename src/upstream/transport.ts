@@ -14,8 +14,7 @@ export interface ProxySettings {
   noProxy: string;
 }
 
-const envValue = (env: NodeJS.ProcessEnv, name: string): string =>
-  env[name.toLowerCase()] || env[name] || "";
+const envValue = (env: NodeJS.ProcessEnv, name: string): string => env[name.toLowerCase()] || env[name] || "";
 
 /**
  * Proxies for https origins only. A plain-http base URL is allowed only to loopback hosts

@@ -13,6 +13,7 @@ import {
   readAll,
   readBarBucket,
   readGroupedBarBucket,
+  readLinePoint,
   readPieSlice,
   readStatData,
   STAT_KEYS,
@@ -133,9 +134,9 @@ interface LineScan {
 }
 
 /**
- * One pass over a line's items: checks each is a point (as `readLinePoint`) and gathers the
+ * One pass over a line's items: checks each is a point (`readLinePoint`) and gathers the
  * figures. Undefined as soon as an item is not a point. One pass, no copies: a line may hold
- * 100,000 points and the first call of a process runs this loop before the JIT has warmed up.
+ * 100,000 points.
  */
 function scanLine(items: readonly unknown[]): LineScan | undefined {
   const n = items.length;
@@ -155,19 +156,9 @@ function scanLine(items: readonly unknown[]): LineScan | undefined {
   let first = 0;
   let last = 0;
   for (let i = 0; i < n; i++) {
-    // The checks of readLinePoint, inlined: this loop is the hot path of a 100,000-point line
-    // (Object.keys, not for-in: without TurboFan, for-in is the slowest step of it).
-    const item = items[i];
-    if (typeof item !== "object" || item === null || Array.isArray(item)) return undefined;
-    const keys = Object.keys(item);
-    for (let j = 0; j < keys.length; j++) {
-      const k = keys[j];
-      if (k !== "id" && k !== "timestamp" && k !== "value") return undefined;
-    }
-    const t = (item as LinePoint).timestamp;
-    const v = (item as LinePoint).value;
-    if (typeof t !== "string" || (v !== null && (typeof v !== "number" || !Number.isFinite(v))))
-      return undefined;
+    const point = readLinePoint(items[i]);
+    if (point === undefined) return undefined;
+    const { timestamp: t, value: v } = point;
     if (sameFormat) {
       if (t.length !== len0 || t.charCodeAt(len0 - 1) !== 90 /* Z */) sameFormat = false;
       else if (t < firstTs) {

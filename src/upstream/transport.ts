@@ -18,8 +18,9 @@ const envValue = (env: NodeJS.ProcessEnv, name: string): string => env[name.toLo
 
 /**
  * Proxies for https origins only. A plain-http base URL is allowed only to loopback hosts
- * (src/cli/config.ts) and is always reached directly: through a proxy, an http request goes in
- * the clear (absolute-form), API key header and all, and a loopback address means this machine.
+ * (src/cli/config.ts) and is always reached directly: through a proxy, a plain-http request's
+ * bytes (API key header and all) pass the proxy in the clear, tunnel or not, and a loopback
+ * address means this machine anyway.
  */
 export function proxySettings(env: NodeJS.ProcessEnv): ProxySettings {
   return {

@@ -17,13 +17,7 @@ import { CANARY_KEY, spawnServer, textOf } from "./helpers.js";
 
 const HAS_OPENSSL = spawnSync("openssl", ["version"]).status === 0;
 
-const QUERY = {
-  chart_type: "bar",
-  field: "duration",
-  aggregation_function: "avg",
-  time_period: "day",
-  filters: { field: "timestamp", op: "gte", value: "now-7d" },
-};
+const QUERY = { chart_type: "bar", field: "success", aggregation_function: "avg", time_period: "day" };
 const REPLY = JSON.stringify({
   chart_type: "bar",
   data: [

@@ -454,8 +454,8 @@ async function leakCheck(helpers) {
 }
 
 /**
- * The 100,000-point line answer, built in a child process with the server's V8 settings (set the
- * way main.ts sets them), so its time is the server's, not this process's (which has TurboFan).
+ * The 100,000-point line answer, built in a child process on the chosen node with the server's V8
+ * settings (set the way main.ts sets them), so its time is the server's, not this process's.
  */
 async function answers(helpersFile) {
   const code = [

@@ -151,6 +151,12 @@ class RawServer {
     return kb * 1024;
   }
 
+  /** Anonymous memory of the server: RSS without file pages (the node binary's code, shared libraries). */
+  anonBytes() {
+    const rollup = readFileSync(`/proc/${this.child.pid}/smaps_rollup`, "utf8");
+    return Number(/^Anonymous:\s+(\d+)\s+kB/m.exec(rollup)?.[1]) * 1024;
+  }
+
   /** CPU time of the server process (all its threads), in ns: the sum of each thread's schedstat. */
   cpuNs() {
     let ns = 0;
@@ -328,6 +334,7 @@ async function roundTrips(helpers) {
     const rate2 = (((batches - 1) * N.batch) / sustained.reduce((t, b) => t + b.ms, 0)) * 1000;
     await sleep(300);
     const rssEnd = server.rssBytes();
+    const anonEnd = server.anonBytes();
 
     for (let i = 0; i < N.callWarm; i++) await raw();
 
@@ -387,6 +394,14 @@ async function roundTrips(helpers) {
       "-",
       "≤ 80 MiB",
       rssEnd <= 80 * MIB,
+    );
+    row(
+      "  … of which anonymous memory (not the node binary's file pages)",
+      `${fmt(anonEnd / MIB)} MiB`,
+      "-",
+      "-",
+      "(info)",
+      null,
     );
     const grow = rssEnd - rssHalf;
     row(

@@ -279,6 +279,11 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   );
 }
 
+/** The summary travels twice (content[0] and structuredContent), plus its escapes: ~2.2 characters each. */
+const SUMMARY_COPIES_COST = 2.2;
+/** Each retry of the squeeze keeps this share of the room: a few steps reach any budget. */
+const SQUEEZE_STEP = 0.8;
+
 /**
  * For budgets too small for even the shortest summary: no data, the stats reduced, and the
  * summary cut to the room that is left.
@@ -292,10 +297,10 @@ function squeeze(
 ): ToolAnswer {
   const reduced: Parts = { ...parts, stats: { chart, reduced: true } };
   const bare = answerSize(assemble({ ...reduced, summary: "" }, data, truncated));
-  let room = Math.floor((budget - bare) / 2.2);
+  let room = Math.floor((budget - bare) / SUMMARY_COPIES_COST);
   for (;;) {
     const attempt = assemble({ ...reduced, summary: cut(parts.summary, Math.max(0, room)) }, data, truncated);
     if (answerSize(attempt) <= budget || room <= 0) return attempt;
-    room = Math.floor(room * 0.8) - 1;
+    room = Math.floor(room * SQUEEZE_STEP) - 1;
   }
 }

@@ -41,7 +41,7 @@ export function summarise(data: unknown, ctx: SummaryContext): SummaryPart {
       const buckets = readAll(data, readBarBucket);
       if (buckets) return barSummary(buckets, ctx);
       const grouped = readAll(data, readGroupedBarBucket);
-      if (grouped) return groupedBarSummary(data, grouped, ctx);
+      if (grouped) return groupedBarSummary(grouped, ctx);
       return generic(data, ctx, "the buckets are not {time_interval, value, sample_count}");
     }
     case "pie": {

@@ -1,6 +1,7 @@
 /** What every chart's summary shares: its context, its result, and the small helpers of both renderings. */
 import { findPlotField } from "../../widget/catalogue.js";
 import type { TimeWindow, WidgetQuery } from "../../widget/types.js";
+import type { BucketClock } from "../buckets.js";
 import { cut, renderTable, roundNum, valueCell } from "../format.js";
 
 export interface SummaryContext {
@@ -13,11 +14,15 @@ export interface SummaryContext {
   window: TimeWindow;
   /** Characters the markdown body may take. */
   maxChars: number;
+  /** The moment of the call (epoch ms): buckets ending after it are still filling. */
+  now: number;
 }
 
 export interface SummaryPart {
   markdown: string;
   stats: Record<string, unknown>;
+  /** Calls the chart counted (those with a value for the field); undefined where that is not known. */
+  covered?: number;
 }
 
 /** Labels in `stats` are cut to this many characters: JSON has no table to keep narrow, but still a budget. */
@@ -33,6 +38,17 @@ export const unitOf = (field: string | undefined): string | undefined =>
 /** An id as given when it is short (a number, null, a short string); anything else as a short text. */
 export const boundId = (id: unknown): unknown =>
   typeof id === "string" ? cut(id, 60) : typeof id === "number" || id === null ? id : valueCell(id, 60);
+
+/** The bucket clock of a chart: its window, now, and the bucket length (a bucket group_by's interval wins). */
+export function clockOf(ctx: SummaryContext): BucketClock {
+  const g = ctx.query.group_by;
+  return {
+    window: ctx.window,
+    now: ctx.now,
+    period: ctx.period,
+    ...(g?.type === "bucket" ? { intervalMs: g.interval } : {}),
+  };
+}
 
 /** A two-column table of named figures. */
 export function figureTable(rows: string[][], maxChars: number, header = "value"): string {

@@ -7,6 +7,9 @@ import { GENERIC_MAX_ROWS } from "./generic.js";
 
 /** The four documented figures always have a row; keys beyond them get at most this many more. */
 const MAX_ROWS = 4 + GENERIC_MAX_ROWS;
+/** What the success rate is a share of (docs/local-backend.md: upstream does not say; the embedded backend's rule). */
+const SUCCESS_SHARE =
+  "success_rate is a share of the calls with a success value (true or false): calls not evaluated for success count in total_calls but not in the rate. A pie of success with the same filters gives both counts.";
 /** Extra keys named in `stats`. */
 const STATS_MAX_KEYS = 30;
 
@@ -44,15 +47,16 @@ function statMarkdown(f: StatFigures, ctx: SummaryContext): string {
   ];
   for (const k of f.extraKeys) rows.push([cell(k, 40), valueCell(stat.extra[k])]);
   const intro = f.empty ? `${describeEmpty(ctx.query, ctx.window)}\n\n` : "";
+  const outro = stat.success_rate === undefined || stat.success_rate === null ? "" : `\n\n${SUCCESS_SHARE}`;
   const table = renderTable({
     headers: ["figure", "value"],
     rowCount: rows.length,
     row: (i) => rows[i] ?? [],
-    maxChars: ctx.maxChars - intro.length,
+    maxChars: ctx.maxChars - intro.length - outro.length,
     maxRows: MAX_ROWS,
     elide: "tail",
   });
-  return cut(intro + table, ctx.maxChars);
+  return cut(intro + table + outro, ctx.maxChars);
 }
 
 function statStats(f: StatFigures): Record<string, unknown> {

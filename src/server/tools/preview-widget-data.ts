@@ -11,7 +11,15 @@ import { buildInputJsonSchema, type JsonSchemaObject } from "../../widget/schema
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logging.js";
-import { TOOL_DESCRIPTION } from "../model-texts.js";
+import { OLDER_THAN_30_DAYS, TOOL_DESCRIPTION } from "../model-texts.js";
+import {
+  coverageQuery,
+  discoveryQuery,
+  existingValues,
+  isEmptyData,
+  type Send,
+  totalCalls,
+} from "./answer-extras.js";
 
 export const TOOL_NAME = "preview_widget_data";
 
@@ -138,10 +146,20 @@ export async function previewWidgetData(
     });
     if (!checked.ok) {
       deps.logger.debug("Refused a call before sending", { issues: checked.issues.length });
-      return out(errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) }));
+      const message = describeIssues(checked.issues);
+      return out(
+        errorAnswer({
+          category: "invalid_arguments",
+          message: checked.tooFarInPast ? `${message}\n${OLDER_THAN_30_DAYS}` : message,
+        }),
+      );
     }
 
-    const reply = await client.previewWidgetData(checked.query, signal ? { signal } : {});
+    const send: Send = (q) => client.previewWidgetData(q, signal ? { signal } : {});
+    // Coverage: a stat with the same filters, in parallel, under the same signal and deadline.
+    const stat = coverageQuery(checked.query);
+    const pendingTotal = stat ? totalCalls(send(stat)) : Promise.resolve(undefined);
+    const reply = await send(checked.query);
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
       return out(errorAnswer(reply.error));
@@ -157,6 +175,11 @@ export async function previewWidgetData(
         `No start time was given, so every call in the file counts: ${span.calls} calls from ${span.start} to ${span.end} (UTC).`,
       ];
     }
+    const found = isEmptyData(response.value.data) ? discoveryQuery(checked.query) : undefined;
+    const [total, existing] = await Promise.all([
+      pendingTotal,
+      found ? existingValues(send, found) : Promise.resolve(undefined),
+    ]);
     const answer = buildAnswer({
       query: checked.query,
       window,
@@ -164,6 +187,11 @@ export async function previewWidgetData(
       source,
       notes,
       budgetChars: deps.budgetChars,
+      now,
+      extras: {
+        ...(total !== undefined ? { totalCalls: total } : {}),
+        ...(existing ? { existing } : {}),
+      },
     });
     deps.logger.debug("Answered", {
       chart: checked.query.chart_type,

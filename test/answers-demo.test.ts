@@ -318,14 +318,12 @@ describe("live mode: at most one extra request, and its failure costs only its l
       if (body.chart_type === "stat") {
         if (failStat)
           return void res.writeHead(400, { "content-type": "application/json" }).end('{"detail":"no"}');
-        return void res
-          .writeHead(200, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              chart_type: "stat",
-              data: { total_calls: 10, success_rate: 0.5, avg_duration: 1, p95_latency: null },
-            }),
-          );
+        return void res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            chart_type: "stat",
+            data: { total_calls: 10, success_rate: 0.5, avg_duration: 1, p95_latency: null },
+          }),
+        );
       }
       res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({

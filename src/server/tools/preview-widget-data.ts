@@ -156,10 +156,11 @@ export async function previewWidgetData(
     }
 
     const send: Send = (q) => client.previewWidgetData(q, signal ? { signal } : {});
+    const pendingReply = send(checked.query);
     // Coverage: a stat with the same filters, in parallel, under the same signal and deadline.
     const stat = coverageQuery(checked.query);
     const pendingTotal = stat ? totalCalls(send(stat)) : Promise.resolve(undefined);
-    const reply = await send(checked.query);
+    const reply = await pendingReply;
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
       return out(errorAnswer(reply.error));

@@ -4,26 +4,15 @@
  * program reads it (stats). Live mode's extra request is counted against a loopback upstream.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import type { Config } from "../src/cli/config.js";
-import { createBackendProvider } from "../src/server/backend.js";
-import { createLogger } from "../src/server/logging.js";
 import { TOOL_DESCRIPTION } from "../src/server/model-texts.js";
 import { previewWidgetData } from "../src/server/tools/preview-widget-data.js";
 import { ok } from "../src/shared/errors.js";
 import { createUpstreamClient } from "../src/upstream/client.js";
+import { demoDeps } from "./helpers/demo-deps.js";
 import { startLoopbackServer } from "./helpers/loopback-server.js";
 
-const config: Config = {
-  mode: "demo",
-  baseUrl: "https://api.cekura.ai",
-  deadlineMs: 30_000,
-  defaultWindow: "now-7d",
-  budgetChars: 24_000,
-  logLevel: "error",
-};
-const logger = createLogger({ level: "error", redact: (t) => t, write: () => {} });
-const backend = createBackendProvider(config, logger);
-const deps = { backend, logger, defaultWindow: config.defaultWindow, budgetChars: config.budgetChars };
+const deps = demoDeps();
+const { backend } = deps;
 afterAll(() => backend.close());
 
 type Answer = { summary: string; stats: Record<string, unknown>; data: unknown };

@@ -5,27 +5,16 @@
  */
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Config } from "../src/cli/config.js";
 import { generateDemoCalls } from "../src/embedded/dataset.js";
 import { computeWidget } from "../src/embedded/engine.js";
 import { createCallStore } from "../src/embedded/store.js";
-import { createBackendProvider } from "../src/server/backend.js";
-import { createLogger } from "../src/server/logging.js";
 import { previewWidgetData } from "../src/server/tools/preview-widget-data.js";
 import { validateWidgetQuery } from "../src/widget/validate.js";
 import { RIGHT_CALLS, WRONG_CALLS } from "./fixtures/questions.js";
+import { demoDeps } from "./helpers/demo-deps.js";
 
-const config: Config = {
-  mode: "demo",
-  baseUrl: "https://api.cekura.ai",
-  deadlineMs: 30_000,
-  defaultWindow: "now-7d",
-  budgetChars: 24_000,
-  logLevel: "error",
-};
-const logger = createLogger({ level: "error", redact: (t) => t, write: () => {} });
-const backend = createBackendProvider(config, logger);
-const deps = { backend, logger, defaultWindow: config.defaultWindow, budgetChars: config.budgetChars };
+const deps = demoDeps();
+const { backend } = deps;
 const text = (r: { content: { text: string }[] }) => r.content.map((c) => c.text).join("\n");
 /**
  * server.ts registers tools/call without the SDK Server's result check (a zod parse that copies

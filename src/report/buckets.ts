@@ -4,6 +4,7 @@
  */
 import type { BarBucket } from "../widget/response.js";
 import type { TimeWindow } from "../widget/types.js";
+import { r } from "./charts/common.js";
 import { fmtNum, renderTable } from "./format.js";
 import { combineBuckets } from "./stats.js";
 
@@ -126,6 +127,34 @@ export interface Profile {
 }
 
 /**
+ * The complete buckets sorted into one row per slot (`slotOf` their start), empty rows dropped;
+ * undefined when the profile does not apply: percentiles (they do not combine), or buckets that
+ * span less than `minSpanMs`.
+ */
+function slotted(
+  buckets: readonly BarBucket[],
+  partial: readonly boolean[],
+  aggregation: string | undefined,
+  minSpanMs: number,
+  labels: readonly string[],
+  slotOf: (ms: number) => number,
+): { rows: ProfileRow[]; aggregation: string } | undefined {
+  if (!aggregation || PERCENTILE.test(aggregation) || buckets.length < 2) return undefined;
+  const first = Date.parse((buckets[0] as BarBucket).time_interval);
+  const last = Date.parse((buckets[buckets.length - 1] as BarBucket).time_interval);
+  if (!(last - first >= minSpanMs)) return undefined;
+  const rows: ProfileRow[] = labels.map((label) => ({ label, buckets: [] }));
+  buckets.forEach((b, i) => {
+    const ms = Date.parse(b.time_interval);
+    if (!partial[i] && !Number.isNaN(ms)) rows[slotOf(ms)]?.buckets.push(b);
+  });
+  const shown = rows.filter((r) => r.buckets.length > 0);
+  return shown.length === 0 ? undefined : { rows: shown, aggregation };
+}
+
+const HOURS = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`);
+
+/**
  * Hour of day (UTC) over hourly buckets that span more than one day; complete buckets only, so
  * the hour still filling does not pull its mean down.
  */
@@ -135,21 +164,10 @@ export function hourOfDayProfile(
   aggregation: string | undefined,
   maxChars: number,
 ): Profile | undefined {
-  if (!aggregation || PERCENTILE.test(aggregation) || buckets.length < 2) return undefined;
-  const first = Date.parse((buckets[0] as BarBucket).time_interval);
-  const last = Date.parse((buckets[buckets.length - 1] as BarBucket).time_interval);
-  if (!(last - first >= DAY_MS)) return undefined;
-  const byHour: ProfileRow[] = Array.from({ length: 24 }, (_, h) => ({
-    label: `${String(h).padStart(2, "0")}:00`,
-    buckets: [],
-  }));
-  buckets.forEach((b, i) => {
-    const ms = Date.parse(b.time_interval);
-    if (!partial[i] && !Number.isNaN(ms)) byHour[new Date(ms).getUTCHours()]?.buckets.push(b);
-  });
-  const rows = byHour.filter((r) => r.buckets.length > 0);
-  if (rows.length === 0) return undefined;
-  const { table, values } = profileTable(rows, aggregation, "day", maxChars);
+  const sl = slotted(buckets, partial, aggregation, DAY_MS, HOURS, (ms) => new Date(ms).getUTCHours());
+  if (!sl) return undefined;
+  const { rows } = sl;
+  const { table, values } = profileTable(rows, sl.aggregation, "day", maxChars);
   const ext = extremes(values);
   const top =
     ext &&
@@ -157,7 +175,7 @@ export function hourOfDayProfile(
   return {
     markdown: `By hour of day (UTC, complete hours only):\n${table}${top ? `\n${top}` : ""}`,
     stats: {
-      hours: rows.map((r, i) => ({ hour: r.label, value: values[i] ?? null, buckets: r.buckets.length })),
+      hours: rows.map((row, i) => ({ hour: row.label, value: r(values[i]), buckets: row.buckets.length })),
     },
   };
 }
@@ -169,30 +187,18 @@ export function weekdayProfile(
   aggregation: string | undefined,
   maxChars: number,
 ): Profile | undefined {
-  if (!aggregation || PERCENTILE.test(aggregation) || buckets.length < 2) return undefined;
-  const first = Date.parse((buckets[0] as BarBucket).time_interval);
-  const last = Date.parse((buckets[buckets.length - 1] as BarBucket).time_interval);
-  if (!(last - first >= 6 * DAY_MS)) return undefined;
-  const rows: ProfileRow[] = [
-    { label: "weekdays (Mon-Fri)", buckets: [] },
-    { label: "weekends (Sat-Sun)", buckets: [] },
-  ];
-  buckets.forEach((b, i) => {
-    const ms = Date.parse(b.time_interval);
-    if (partial[i] || Number.isNaN(ms)) return;
-    const day = new Date(ms).getUTCDay();
-    rows[day === 0 || day === 6 ? 1 : 0]?.buckets.push(b);
-  });
-  const shown = rows.filter((r) => r.buckets.length > 0);
-  if (shown.length === 0) return undefined;
-  const { table, values } = profileTable(shown, aggregation, "day", maxChars);
+  const weekend = (ms: number) => (new Date(ms).getUTCDay() % 6 === 0 ? 1 : 0);
+  const labels = ["weekdays (Mon-Fri)", "weekends (Sat-Sun)"];
+  const sl = slotted(buckets, partial, aggregation, 6 * DAY_MS, labels, weekend);
+  if (!sl) return undefined;
+  const { table, values } = profileTable(sl.rows, sl.aggregation, "day", maxChars);
   return {
     markdown: `Weekdays against weekends (UTC days, complete days only):\n${table}`,
     stats: {
-      weekdays_vs_weekends: shown.map((r, i) => ({
-        days: r.label,
-        value: values[i] ?? null,
-        buckets: r.buckets.length,
+      weekdays_vs_weekends: sl.rows.map((row, i) => ({
+        days: row.label,
+        value: r(values[i]),
+        buckets: row.buckets.length,
       })),
     },
   };

@@ -48,7 +48,7 @@ describe("grouped results as a pivot", () => {
     expect(a.summary).not.toMatch(/shape this summary does not know/);
     expect(a.summary).toMatch(/All 5 groups ranked by avg over the whole window \(sample-weighted mean\)/);
     // The demo's story: agent 4 is clearly the worst.
-    expect(a.summary).toMatch(/lowest: 4 at 0\.\d+/);
+    expect(a.summary).toMatch(/lowest: 4 \(Tech Support Agent\) at 0\.\d+/);
     expect(a.summary).toContain("| bucket start (UTC) |");
     const groups = a.stats.groups as { group: string; value: number; samples: number }[];
     expect(groups.map((g) => g.group).sort()).toEqual(["1", "2", "3", "4", "5"]);
@@ -237,6 +237,23 @@ describe("discovery", () => {
       filters: since("today-7d"),
     });
     expect(a.summary).toMatch(/Metric 101 is "Customer Satisfaction" \(numeric values\)/);
+  });
+
+  it("agent names stand beside agent ids, in groups and for filtered agents", async () => {
+    const a = await ask({
+      chart_type: "bar",
+      field: "success",
+      aggregation_function: "avg",
+      time_period: "day",
+      group_by: BY_AGENT,
+      filters: and(since("today-7d"), { field: "agent.id", op: "in", value: [2, 4] }),
+    });
+    expect(a.summary).toContain('Note: Agents: 2 = "Billing Assistant", 4 = "Tech Support Agent".');
+    expect(a.summary).toMatch(/\| \d \| 4 \(Tech Support Agent\) \| /);
+    expect(a.summary).toContain("| bucket start (UTC) | 2 (Billing Assistant) | 4 (Tech Support Agent) |");
+    expect(a.stats.groups).toContainEqual(
+      expect.objectContaining({ group: "4", name: "Tech Support Agent" }),
+    );
   });
 
   it("a pie's other slice names the labels it folds", async () => {

@@ -11,7 +11,16 @@ import { CHART_TYPES } from "../widget/catalogue.js";
 import { isPlainObject, type PreviewResponse } from "../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../widget/types.js";
 import { boundValue, countEntries, fitObjectPrefix, fitPrefix, twoCopiesSize } from "./budget.js";
-import { type AnswerExtras, coverageLine, existingValuesLine, metricLine, windowNotes } from "./context.js";
+import {
+  type AnswerExtras,
+  agentFilterLine,
+  agentIdsIn,
+  coverageLine,
+  existingValuesLine,
+  groupNamer,
+  metricLine,
+  windowNotes,
+} from "./context.js";
 import { type DataSource, describeQuery, describeSource } from "./describe.js";
 import { cut, oneLine } from "./format.js";
 import { summarise } from "./summary.js";
@@ -212,6 +221,9 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   const metric = metricLine(query, response);
   if (metric) given.push(metric);
   if (input.extras?.existing) given.push(existingValuesLine(input.extras.existing));
+  const agents = agentFilterLine(agentIdsIn(query), input.extras?.agentNames);
+  if (agents) given.push(agents);
+  const nameOf = groupNamer(query, input.extras?.agentNames);
   const notes: string[] = [];
   let notesChars = 0;
   for (const n of given) {
@@ -257,6 +269,7 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
       window,
       maxChars: Math.max(200, summaryMax - prefix.length - coverageRoom - 2),
       now,
+      ...(nameOf ? { nameOf } : {}),
     });
     const coverage = coverageLine(body.covered, input.extras?.totalCalls, field);
     const stats =

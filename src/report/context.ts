@@ -4,7 +4,7 @@
  * nothing (discovery), and which metric an answer is about.
  */
 import { isPlainObject, type PreviewResponse } from "../widget/response.js";
-import type { TimeWindow, WidgetQuery } from "../widget/types.js";
+import { type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
 import { showInstant } from "./describe.js";
 import { cut, fmtNum, fmtPercent, oneLine } from "./format.js";
 
@@ -14,6 +14,53 @@ export interface AnswerExtras {
   totalCalls?: number;
   /** Values that exist in the window for a text field whose eq/in filter matched nothing. */
   existing?: ExistingValues;
+  /** Agent names by id (as text), where the data carries them. */
+  agentNames?: ReadonlyMap<string, string>;
+}
+
+/** Group-by fields whose groups are agent ids. */
+const AGENT_ID_FIELDS = new Set(["agent.id", "agent_id"]);
+
+/** Labels groups with the agent's name beside its id when the query groups by agent id and names are known. */
+export function groupNamer(
+  query: WidgetQuery,
+  names: ReadonlyMap<string, string> | undefined,
+): ((group: unknown) => string | undefined) | undefined {
+  const g = query.group_by;
+  if (!names || names.size === 0 || g?.type !== "field" || !AGENT_ID_FIELDS.has(g.field)) return undefined;
+  return (group) => names.get(String(group));
+}
+
+/** The agent ids an eq or in condition on agent.id names, anywhere in the query's filters. */
+export function agentIdsIn(query: WidgetQuery): unknown[] {
+  const ids: unknown[] = [];
+  const walk = (f: Filter | undefined): void => {
+    if (!f) return;
+    if (isGroup(f)) {
+      for (const c of f.conditions) walk(c);
+      return;
+    }
+    if (f.field !== "agent.id") return;
+    if (f.op === "eq") ids.push(f.value);
+    else if (f.op === "in" && Array.isArray(f.value)) ids.push(...f.value);
+  };
+  walk(query.filters);
+  walk(query.dashboard_filters);
+  return ids;
+}
+
+/** "Agent 4 is "Tech Support Agent"." for the agent ids a query filters on, where names are known. */
+export function agentFilterLine(
+  ids: readonly unknown[],
+  names: ReadonlyMap<string, string> | undefined,
+): string | undefined {
+  if (!names) return undefined;
+  const known = [...new Set(ids.map(String))].flatMap((id) => {
+    const name = names.get(id);
+    return name ? [`${id} = ${JSON.stringify(cut(oneLine(name), 60))}`] : [];
+  });
+  if (known.length === 0) return undefined;
+  return `Agents: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", ..." : ""}.`;
 }
 
 export interface ExistingValues {

@@ -126,8 +126,8 @@ describe("npm run demo", () => {
     // The worst agent (4) has the lowest satisfaction in the per-agent ranking.
     const perAgent = answers.find((a) => a.includes("groups ranked by"));
     expect(perAgent).toBeDefined();
-    expect(perAgent).toMatch(/lowest: 4 at/);
-    const rows = [...perAgent!.matchAll(/^\| \d \| (\d) \| ([\d.]+) \|/gm)].map(
+    expect(perAgent).toMatch(/lowest: 4 \(Tech Support Agent\) at/);
+    const rows = [...perAgent!.matchAll(/^\| \d \| (\d)(?: \([^)|]*\))? \| ([\d.]+) \|/gm)].map(
       (m) => [m[1], Number(m[2])] as const,
     );
     expect(rows.length).toBe(5);

@@ -2,7 +2,7 @@
 import { findPlotField } from "../../widget/catalogue.js";
 import type { TimeWindow, WidgetQuery } from "../../widget/types.js";
 import type { BucketClock } from "../buckets.js";
-import { cut, renderTable, roundNum, valueCell } from "../format.js";
+import { cell, cut, renderTable, roundNum, valueCell } from "../format.js";
 
 export interface SummaryContext {
   /** The chart type the data is read as: the response's own when it says, else the query's. */
@@ -16,6 +16,14 @@ export interface SummaryContext {
   maxChars: number;
   /** The moment of the call (epoch ms): buckets ending after it are still filling. */
   now: number;
+  /** A name to show beside a group (an agent's beside its id), where the data carries one. */
+  nameOf?: (group: unknown) => string | undefined;
+}
+
+/** A group as a table cell, with its name beside it when known: `4 (Tech Support Agent)`. */
+export function groupLabel(group: unknown, nameOf: SummaryContext["nameOf"]): string {
+  const name = nameOf?.(group);
+  return name ? `${valueCell(group, 40)} (${cell(name, 40)})` : valueCell(group, 40);
 }
 
 export interface SummaryPart {

@@ -6,10 +6,18 @@
  */
 import type { BarBucket, GroupedBarBucket } from "../../widget/response.js";
 import { extremes, partialBuckets, partialMark, partialSentence, weekStartNote } from "../buckets.js";
-import { cell, cut, fmtNum, renderTable, valueCell } from "../format.js";
+import { cell, cut, fmtNum, renderTable } from "../format.js";
 import { combineBuckets, type Overall } from "../stats.js";
 import { coveredBy } from "./bar.js";
-import { boundId, clockOf, r, STATS_LABEL_MAX, type SummaryContext, type SummaryPart } from "./common.js";
+import {
+  boundId,
+  clockOf,
+  groupLabel,
+  r,
+  STATS_LABEL_MAX,
+  type SummaryContext,
+  type SummaryPart,
+} from "./common.js";
 
 /** Groups shown as their own pivot columns; more would not fit a readable row. */
 const PIVOT_COLUMNS = 8;
@@ -57,7 +65,7 @@ function pivotFigures(buckets: readonly GroupedBarBucket[], ctx: SummaryContext)
     if (!g) {
       g = {
         group: b.group,
-        label: valueCell(b.group, 40),
+        label: groupLabel(b.group, ctx.nameOf),
         buckets: [],
         overall: undefined as never,
         samples: 0,
@@ -183,6 +191,7 @@ function pivotSentences(f: PivotFigures): string {
 function pivotStats(f: PivotFigures, ctx: SummaryContext): Record<string, unknown> {
   const groupOut = (g: GroupFigure) => ({
     group: typeof g.group === "string" ? cut(g.group, STATS_LABEL_MAX) : boundId(g.group),
+    ...(ctx.nameOf?.(g.group) ? { name: cut(ctx.nameOf(g.group) as string, STATS_LABEL_MAX) } : {}),
     value: r(g.overall.value),
     samples: g.samples,
     buckets: g.buckets.length,

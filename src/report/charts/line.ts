@@ -2,7 +2,15 @@
 import type { LinePoint } from "../../widget/response.js";
 import { cell, cut, fmtWithUnit, renderTable, valueCell } from "../format.js";
 import { percentilesCont } from "../stats.js";
-import { boundId, figureTable, r, type SummaryContext, type SummaryPart, unitOf } from "./common.js";
+import {
+  boundId,
+  figureTable,
+  groupLabel,
+  r,
+  type SummaryContext,
+  type SummaryPart,
+  unitOf,
+} from "./common.js";
 
 /** How many of the highest, and of the lowest, points are listed. */
 const TOP_POINTS = 10;
@@ -219,14 +227,19 @@ function lineFigures(points: readonly Point[], scan: LineScan, ctx: SummaryConte
 /** Share of the body the per-group table of a grouped line may take. */
 const GROUPS_SHARE = 0.35;
 
-function groupTable(groups: readonly GroupLine[], unit: string | undefined, maxChars: number): string {
+function groupTable(
+  groups: readonly GroupLine[],
+  unit: string | undefined,
+  nameOf: SummaryContext["nameOf"],
+  maxChars: number,
+): string {
   const table = renderTable({
     headers: ["group", "points", "mean", "p50", "p95", "min", "max"],
     rowCount: groups.length,
     row: (i) => {
       const g = groups[i] as GroupLine;
       return [
-        valueCell(g.group, 40),
+        groupLabel(g.group, nameOf),
         String(g.count),
         fmtWithUnit(g.mean, unit),
         fmtWithUnit(g.p50, unit),
@@ -241,7 +254,7 @@ function groupTable(groups: readonly GroupLine[], unit: string | undefined, maxC
   return `Per group (${groups.length}), highest mean first:\n${table}`;
 }
 
-function lineMarkdown(f: LineFigures, maxChars: number): string {
+function lineMarkdown(f: LineFigures, maxChars: number, nameOf: SummaryContext["nameOf"]): string {
   const { unit } = f;
   const rows: string[][] = [["count", String(f.count)]];
   if (f.nulls > 0) rows.push(["points without a value", String(f.nulls)]);
@@ -260,7 +273,7 @@ function lineMarkdown(f: LineFigures, maxChars: number): string {
       ? "Percentiles are continuous (linear interpolation, like PostgreSQL percentile_cont)."
       : `None of the ${f.count} points has a value.`;
   const parts = [figureTable(rows, Math.floor(maxChars * FIGURES_SHARE), valueHeader), intro];
-  if (f.groups) parts.push(groupTable(f.groups, unit, Math.floor(maxChars * GROUPS_SHARE)));
+  if (f.groups) parts.push(groupTable(f.groups, unit, nameOf, Math.floor(maxChars * GROUPS_SHARE)));
   const grouped = f.groups !== undefined;
   for (const [name, list] of [
     ["Highest", f.highest],
@@ -271,7 +284,7 @@ function lineMarkdown(f: LineFigures, maxChars: number): string {
     const room = maxChars - used - POINTS_HEADING_RESERVE;
     if (room <= 0) break;
     parts.push(
-      `${name} ${list.length === 1 ? "point" : `${list.length} points`}:\n${renderPoints(list, valueHeader, unit, grouped, room)}`,
+      `${name} ${list.length === 1 ? "point" : `${list.length} points`}:\n${renderPoints(list, valueHeader, unit, { grouped, nameOf }, room)}`,
     );
   }
   return cut(parts.join("\n\n"), maxChars);
@@ -281,11 +294,12 @@ function renderPoints(
   points: readonly Point[],
   valueHeader: string,
   unit: string | undefined,
-  grouped: boolean,
+  /** A grouped line has a group column, with names beside ids where known. */
+  groups: { grouped: boolean; nameOf: SummaryContext["nameOf"] },
   maxChars: number,
 ): string {
   return renderTable({
-    headers: ["call id", "time", valueHeader, ...(grouped ? ["group"] : [])],
+    headers: ["call id", "time", valueHeader, ...(groups.grouped ? ["group"] : [])],
     rowCount: points.length,
     row: (i) => {
       const p = points[i] as Point;
@@ -293,7 +307,7 @@ function renderPoints(
         valueCell(p.id, 40),
         cell(p.timestamp, 40),
         fmtWithUnit(p.value, unit),
-        ...(grouped ? [valueCell(p.group, 40)] : []),
+        ...(groups.grouped ? [groupLabel(p.group, groups.nameOf)] : []),
       ];
     },
     maxChars,
@@ -349,7 +363,7 @@ export function lineSummary(points: readonly LinePoint[], scan: LineScan, ctx: S
   // A bucketed line's points are aggregates, not calls: they say nothing about coverage.
   const perCall = ctx.query.group_by?.type !== "bucket";
   return {
-    markdown: lineMarkdown(f, ctx.maxChars),
+    markdown: lineMarkdown(f, ctx.maxChars, ctx.nameOf),
     stats: lineStats(f),
     ...(perCall ? { covered: f.count - f.nulls } : {}),
   };

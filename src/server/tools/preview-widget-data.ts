@@ -192,6 +192,7 @@ export async function previewWidgetData(
       extras: {
         ...(total !== undefined ? { totalCalls: total } : {}),
         ...(existing ? { existing } : {}),
+        ...(backend.value.agentNames ? { agentNames: backend.value.agentNames } : {}),
       },
     });
     deps.logger.debug("Answered", {

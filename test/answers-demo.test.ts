@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { TOOL_DESCRIPTION } from "../src/server/model-texts.js";
 import { previewWidgetData } from "../src/server/tools/preview-widget-data.js";
 import { ok } from "../src/shared/errors.js";
+import { createRedactor, secretForms } from "../src/shared/redact.js";
 import { createUpstreamClient } from "../src/upstream/client.js";
 import { demoDeps } from "./helpers/demo-deps.js";
 import { startLoopbackServer } from "./helpers/loopback-server.js";
@@ -368,6 +369,49 @@ describe("live mode: at most one extra request, and its failure costs only its l
       // A stat is its own coverage: no extra request.
       await previewWidgetData(live, { chart_type: "stat", filters: since("now-1d") });
       expect(server.requests).toHaveLength(5);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it("the values a discovery request brings back pass the same key redaction as the answer", async () => {
+    const KEY = "ck_live_discovery_canary_4f9a8b7c6d5e";
+    const server = await startLoopbackServer((_req, res, info) => {
+      const body = JSON.parse(info.body) as { chart_type: string; filters?: unknown };
+      const json = (v: unknown) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(v));
+      if (body.chart_type === "stat") return void json({ chart_type: "stat", data: { total_calls: 0 } });
+      // The chart asked for topic eq "x": nothing; the discovery pie (no topic condition): the key as a value.
+      if (JSON.stringify(body.filters).includes('"topic"')) return void json({ chart_type: "pie", data: [] });
+      json({ chart_type: "pie", data: [{ label: `topic-${KEY}`, value: 3, percentage: 100 }] });
+    });
+    const client = createUpstreamClient({
+      baseUrl: server.origin,
+      apiKey: KEY,
+      deadlineMs: 5_000,
+      maxRetries: 0,
+    });
+    const live = {
+      ...deps,
+      backend: {
+        get: async () =>
+          ok({ client, source: { kind: "live" as const }, redact: createRedactor(secretForms(KEY)) }),
+        close: async () => {},
+      },
+    };
+    try {
+      const r = await previewWidgetData(live, {
+        chart_type: "pie",
+        field: "call_ended_reason",
+        filters: and(since("now-1d"), { field: "topic", op: "eq", value: "x" }),
+      });
+      // The chart, its coverage stat, and one discovery pie on the empty answer.
+      expect(server.requests).toHaveLength(3);
+      const text = JSON.stringify(r);
+      expect(text).toContain("Values of topic that exist in the window");
+      expect(text).not.toContain(KEY);
+      expect(text).toContain("[REDACTED]");
     } finally {
       await client.close();
       await server.close();

@@ -6,7 +6,7 @@
  */
 import { createBackendProvider } from "../server/backend.js";
 import { createLogger } from "../server/logging.js";
-import { previewWidgetData } from "../server/tools/preview-widget-data.js";
+import { handlePreviewWidgetData } from "../server/tools/preview-widget-data.js";
 import { createRedactor } from "../shared/redact.js";
 import type { Config, PreviewArgs } from "./config.js";
 
@@ -61,7 +61,7 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
   });
   const backend = createBackendProvider(config, logger);
   try {
-    const result = await previewWidgetData(
+    const result = await handlePreviewWidgetData(
       { backend, logger, defaultWindow: config.defaultWindow, budgetChars: config.budgetChars },
       built.value,
     );

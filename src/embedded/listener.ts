@@ -16,7 +16,7 @@ import { type ValidationIssue, validateWidgetQuery } from "../widget/validate.js
 import { computeWidget, type DrfErrorBody } from "./engine.js";
 import type { CallStore } from "./store.js";
 
-export interface LocalBackendOptions {
+export interface EmbeddedListenerOptions {
   store: CallStore;
   /** When set, requests must carry it in X-CEKURA-API-KEY. */
   apiKey?: string;
@@ -40,7 +40,7 @@ export interface ObservedRequest {
   body: string;
 }
 
-export interface LocalBackend {
+export interface EmbeddedListener {
   /** http://127.0.0.1:PORT (no trailing slash). */
   url: string;
   /** Stops listening and closes idle and active connections. Idempotent. */
@@ -159,7 +159,7 @@ export function issuesToDrf(issues: readonly ValidationIssue[]): Record<string, 
   return out;
 }
 
-export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBackend> {
+export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<EmbeddedListener> {
   const host = opts.host ?? "127.0.0.1";
   const clock = opts.now ?? Date.now;
   const expectedKey = opts.apiKey !== undefined ? digest(opts.apiKey) : undefined;

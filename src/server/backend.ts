@@ -63,7 +63,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       });
     }
 
-    const [{ createCallStore }, { startLocalBackend }] = await Promise.all([
+    const [{ createCallStore }, { startEmbeddedListener }] = await Promise.all([
       import("../embedded/store.js"),
       import("../embedded/listener.js"),
     ]);
@@ -86,13 +86,13 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
         });
       }
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
-      source = { kind: "local", label: basename(file) };
+      source = { kind: "file", label: basename(file) };
     }
     // A per-process key keeps other local processes from using the listener.
     const { randomBytes } = await import("node:crypto");
     const localKey = randomBytes(24).toString("base64url");
     const store = createCallStore(calls);
-    const listener = await startLocalBackend({ store, apiKey: localKey, mode: config.mode });
+    const listener = await startEmbeddedListener({ store, apiKey: localKey, mode: config.mode });
     const client = createUpstreamClient({
       baseUrl: listener.url,
       apiKey: localKey,

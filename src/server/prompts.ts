@@ -86,21 +86,21 @@ const SPECS: Readonly<Record<string, PromptSpec>> = {
   },
 };
 
-export interface PromptArgumentInfo {
+export interface McpPromptArgumentInfo {
   name: string;
   description: string;
   required: boolean;
 }
 
-export interface PromptInfo {
+export interface McpPromptInfo {
   name: string;
   title: string;
   description: string;
-  arguments: PromptArgumentInfo[];
+  arguments: McpPromptArgumentInfo[];
 }
 
 interface LoadedPrompt {
-  info: PromptInfo;
+  info: McpPromptInfo;
   spec: PromptSpec;
   snippets: [string, string][];
   body: string;
@@ -137,10 +137,10 @@ function load(name: string, spec: PromptSpec): LoadedPrompt {
 
 const PROMPTS: readonly LoadedPrompt[] = Object.entries(SPECS).map(([name, spec]) => load(name, spec));
 
-export const PROMPT_NAMES = PROMPTS.map((p) => p.info.name);
+export const MCP_PROMPT_NAMES = PROMPTS.map((p) => p.info.name);
 
 /** prompts/list */
-export function listPrompts(): { prompts: PromptInfo[] } {
+export function listMcpPrompts(): { prompts: McpPromptInfo[] } {
   return { prompts: PROMPTS.map((p) => p.info) };
 }
 
@@ -197,13 +197,13 @@ function checkArgument(kind: ArgumentKind, name: string, raw: string, now: numbe
  * prompts/get: the filled prompt, or McpError InvalidParams naming the argument at fault. `now`
  * (epoch ms) dates the relative checks (a day in the future, the 30-day window).
  */
-export function getPrompt(
+export function getMcpPrompt(
   name: string,
   args: Readonly<Record<string, string>> | undefined,
   now: number,
 ): { description: string; messages: { role: "user"; content: { type: "text"; text: string } }[] } {
   const prompt = PROMPTS.find((p) => p.info.name === name);
-  if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${PROMPT_NAMES.join(", ")}.`);
+  if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${MCP_PROMPT_NAMES.join(", ")}.`);
   const { info, spec } = prompt;
   const given = args ?? {};
   for (const key of Object.keys(given)) {

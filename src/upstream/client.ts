@@ -58,7 +58,7 @@ export interface UpstreamSuccess {
 }
 
 export interface UpstreamClient {
-  previewWidgetData(
+  postPreviewData(
     body: unknown,
     opts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>>;
@@ -640,7 +640,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return { ...e, message: redact(e.message) };
   }
 
-  async function previewWidgetData(
+  async function postPreviewData(
     body: unknown,
     callOpts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>> {
@@ -679,5 +679,5 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     }
   }
 
-  return { previewWidgetData, close };
+  return { postPreviewData, close };
 }

@@ -3,7 +3,7 @@
  * types, filter fields with their value types and operators, and the valid combinations.
  *
  * Everything else reads it: the zod input schema and its JSON Schema, the validation rules and
- * their messages, the reference resource, and the local engine. Do not restate any of it
+ * their messages, the reference resource, and the embedded engine. Do not restate any of it
  * elsewhere. Source: ../shared/reference/cekura-widgets-api.md; entries marked ASSUMPTION are
  * our rules where the upstream documentation is silent.
  */
@@ -235,7 +235,7 @@ export const FILTER_FIELDS: readonly FilterField[] = [
 ];
 
 /**
- * group_by (newer upstream, undocumented). ASSUMPTION, shared by validation and the local engine:
+ * group_by (newer upstream, undocumented). ASSUMPTION, shared by validation and the embedded engine:
  * it applies to line and bar charts; a field group takes one of these fields (or metadata.<key>);
  * a bucket group takes an interval of whole milliseconds, at least MIN_BUCKET_INTERVAL_MS.
  */

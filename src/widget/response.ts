@@ -161,7 +161,7 @@ export function readBarBucket(item: unknown): BarBucket | undefined {
   return readBucketFields(item);
 }
 
-/** Reads a bucket that carries a `group` key (ASSUMPTION: our local backend's grouped shape). */
+/** Reads a bucket that carries a `group` key (ASSUMPTION: our embedded backend's grouped shape). */
 export function readGroupedBarBucket(item: unknown): GroupedBarBucket | undefined {
   if (!isPlainObject(item) || !("group" in item) || !onlyKeys(item, GROUPED_BAR_KEYS)) return undefined;
   const bucket = readBucketFields(item);

@@ -213,7 +213,7 @@ describe("lookups", () => {
   });
 });
 
-describe("group_by: one rule for validation and the local engine", () => {
+describe("group_by: one rule for validation and the embedded engine", () => {
   it("every non-prefixed GROUP_BY_FIELDS entry has an engine column, and nothing else does", async () => {
     const { GROUP_BY_FIELDS } = await import("../../src/widget/catalogue.js");
     const { GROUP_COLUMNS } = await import("../../src/embedded/engine.js");

@@ -104,7 +104,7 @@ function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolRe
   return redactDeep(result, redact) as ToolResult;
 }
 
-export async function previewWidgetData(
+export async function handlePreviewWidgetData(
   deps: PreviewToolDeps,
   args: unknown,
   signal?: AbortSignal,
@@ -141,7 +141,7 @@ export async function previewWidgetData(
       return out(errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) }));
     }
 
-    const reply = await client.previewWidgetData(checked.query, signal ? { signal } : {});
+    const reply = await client.postPreviewData(checked.query, signal ? { signal } : {});
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
       return out(errorAnswer(reply.error));

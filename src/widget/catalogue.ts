@@ -308,6 +308,10 @@ export const METADATA_KEY = /^[A-Za-z0-9_-]+$/;
 export const NAME_MAX_LENGTH = 255;
 export const MAX_FILTER_DEPTH = 8;
 export const MAX_CONDITIONS = 200;
+/** Longest text a filter compares with (contains, eq on a string, a metric value as text). */
+export const TEXT_VALUE_MAX_LENGTH = 1000;
+/** Most values one `in` condition lists. */
+export const IN_LIST_MAX_VALUES = 1000;
 /** The API refuses windows that start more than this many days ago. */
 export const UPSTREAM_MAX_WINDOW_DAYS = 30;
 

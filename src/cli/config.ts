@@ -2,7 +2,9 @@
  * The one place that reads flags and the environment. Pure: `parseCommandLine(argv, env)` returns
  * what to run or a usage error (exit code 2); nothing here prints or exits.
  */
+
 import { LOG_LEVELS, type LogLevel } from "../server/logging.js";
+import { DEFAULT_BUDGET_CHARS } from "../shared/limits.js";
 import { createRedactor, type Redactor } from "../shared/redact.js";
 import { RELATIVE_DATETIME } from "../widget/time.js";
 
@@ -10,7 +12,6 @@ export const DEFAULT_BASE_URL = "https://api.cekura.ai";
 export const DEFAULT_DEADLINE_MS = 30_000;
 export const MAX_DEADLINE_MS = 50_000;
 export const DEFAULT_WINDOW = "now-7d";
-export const DEFAULT_BUDGET_CHARS = 24_000;
 export const MIN_BUDGET_CHARS = 4_000;
 export const MAX_BUDGET_CHARS = 200_000;
 

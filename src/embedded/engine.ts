@@ -6,6 +6,7 @@
  * and listed in ENGINE_ASSUMPTIONS for the documentation.
  */
 import { err, ok, type Result } from "../shared/errors.js";
+import { percentileCont } from "../shared/percentile.js";
 import {
   type Aggregation,
   CHART_TYPES,
@@ -23,14 +24,7 @@ import {
 } from "../widget/catalogue.js";
 import { toIso } from "../widget/time.js";
 import type { GroupBy, WidgetQuery } from "../widget/types.js";
-import {
-  Accumulator,
-  type Bucketing,
-  bucketingFor,
-  intervalBucketing,
-  needsValues,
-  percentileCont,
-} from "./aggregate.js";
+import { Accumulator, type Bucketing, bucketingFor, intervalBucketing, needsValues } from "./aggregate.js";
 import { type CompiledFilter, compileFilters, FilterError } from "./filter-eval.js";
 import type { CallColumnName, CallStore, Column } from "./store.js";
 

@@ -8,9 +8,11 @@
  * (the same validateWidgetQuery the MCP tool uses) → 400 demo window rules → engine → 200.
  * Nothing is written to stdout: it belongs to JSON-RPC.
  */
+
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isPlainObject } from "../shared/json.js";
 import { UPSTREAM_MAX_WINDOW_DAYS } from "../widget/catalogue.js";
 import { type ValidationIssue, validateWidgetQuery } from "../widget/validate.js";
 import { computeWidget, type DrfErrorBody } from "./engine.js";
@@ -125,9 +127,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 const describeType = (v: unknown): string =>
   Array.isArray(v)
     ? "list"
@@ -208,7 +207,7 @@ export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<Em
         return new HttpAnswer(400, { detail: `JSON parse error - ${(e as Error).message}` });
       }
     }
-    if (!isDict(body)) {
+    if (!isPlainObject(body)) {
       return new HttpAnswer(400, {
         non_field_errors: [`Invalid data. Expected a dictionary, but got ${describeType(body)}.`],
       });

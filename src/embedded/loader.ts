@@ -15,9 +15,12 @@
  * NDJSON files are streamed and split here (no per-line regex); whole-document forms are read at
  * once and so are limited by the engine's maximum string length (about 512 MB).
  */
+
 import { isAscii } from "node:buffer";
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { type ErrorCategory, err, ok, type Result, type ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { cut } from "../shared/text.js";
 import type { CallLog } from "./calls.js";
 import { RowInterner, readRow } from "./rows.js";
 
@@ -44,14 +47,11 @@ export interface LoadOptions {
 const FORMS_HINT =
   "Expected NDJSON (one call object per line), a JSON array of calls, or call-logs list pages ({results: [...]}).";
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-const isPage = (v: unknown): v is { results: unknown[] } => isRecord(v) && Array.isArray(v.results);
+const isPage = (v: unknown): v is { results: unknown[] } => isPlainObject(v) && Array.isArray(v.results);
 
 const errorText = (e: unknown): string => {
   const s = e instanceof Error ? e.message : String(e);
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+  return cut(s, 120);
 };
 
 /** Index of the first character that is not JSON whitespace or a byte-order mark; -1 if none. */
@@ -197,7 +197,7 @@ class Collector {
       for (let i = 0; i < rows.length; i++) this.row(rows[i], "results", i);
       return "list-pages";
     }
-    return isRecord(doc)
+    return isPlainObject(doc)
       ? "it is a single JSON object without a results list"
       : `it is a single JSON ${doc === null ? "null" : typeof doc}`;
   }
@@ -284,7 +284,7 @@ class LineSink {
     } catch {
       second = undefined;
     }
-    if (isRecord(second)) {
+    if (isPlainObject(second)) {
       this.collector.line(this.held.line, this.held.lineNo); // rejected: not valid JSON
       return this.startNdjson(body, lineNo);
     }

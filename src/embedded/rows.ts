@@ -21,7 +21,10 @@
  * - binary values: a score above 0 is true (the API scores binary metrics 0 or 5, or 0 or 1).
  * - enum values (list shape): the `enum` field, else `value`.
  */
+
 import { err, ok, type Result } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { cut } from "../shared/text.js";
 import { METADATA_KEY, METRIC_EVAL_TYPES, type MetricEvalType } from "../widget/catalogue.js";
 import { parseIsoDatetime } from "../widget/time.js";
 import type { CallLog, MetricEvaluation } from "./calls.js";
@@ -224,15 +227,12 @@ const describe = (v: unknown): string => {
   } catch {
     s = String(v);
   }
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return cut(s, 40);
 };
 
 const fail = (field: string, expected: string, got: unknown): never => {
   throw new RowError(`${field}: expected ${expected}, got ${describe(got)}`);
 };
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A decimal number written as text (not hex, binary or octal, not "Infinity", not blank). */
 function numericText(s: string): number | undefined {
@@ -424,7 +424,7 @@ function agentField(raw: Record<string, unknown>, interner: RowInterner): Agent 
   if (v === null || v === undefined || v === "") return null;
   let id: number;
   let name: unknown;
-  if (isRecord(v)) {
+  if (isPlainObject(v)) {
     id = integerField("agent.id", v.id);
     name = v.agent_name ?? v.name ?? raw.agent_name;
   } else if (typeof v === "number" || typeof v === "string") {
@@ -464,7 +464,7 @@ function metadataField(v: unknown, interner: RowInterner): Metadata {
       return NO_METADATA;
     }
   }
-  return isRecord(obj) ? interner.metadata(obj) : NO_METADATA;
+  return isPlainObject(obj) ? interner.metadata(obj) : NO_METADATA;
 }
 
 /** The row's own metadata object, when it is not shared (see RowInterner.metadata). */
@@ -550,7 +550,7 @@ function rethrowIn(list: string, i: number, e: unknown): never {
 /** One widget-shape evaluation: {metric: {id, name, eval_type}, value}; undefined to drop it. */
 function widgetEvaluation(e: Record<string, unknown>, interner: RowInterner): SharedEvaluation | undefined {
   // Some exports flatten the metric: {metric_id, metric_name, eval_type, value}.
-  const m = isRecord(e.metric)
+  const m = isPlainObject(e.metric)
     ? e.metric
     : { id: e.metric ?? e.metric_id, name: e.metric_name, eval_type: e.eval_type };
   const id = integerField("metric.id", m.id);
@@ -587,7 +587,7 @@ function evaluationList(
   interner.beginList();
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    if (!isRecord(e)) {
+    if (!isPlainObject(e)) {
       return fail(
         `${name}[${i}]`,
         name === "metrics" ? "{id, name, type, score, enum, value}" : "{metric, value}",
@@ -615,7 +615,7 @@ function evaluationsField(raw: Record<string, unknown>, interner: RowInterner): 
       : fail("metric_evaluations", "a list", widget);
   }
   let metrics = raw.metrics;
-  if ((metrics === undefined || metrics === null) && isRecord(raw.evaluation))
+  if ((metrics === undefined || metrics === null) && isPlainObject(raw.evaluation))
     metrics = raw.evaluation.metrics;
   if (metrics === undefined || metrics === null) return NO_EVALUATIONS;
   return Array.isArray(metrics)
@@ -762,7 +762,7 @@ export function readRow(raw: unknown, interner: RowInterner): CallLog | string {
 
 /** Any row of either shape, converting what needs converting; the reason when it is not a call. */
 function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
-  if (!isRecord(raw)) return `not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`;
+  if (!isPlainObject(raw)) return `not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`;
   try {
     if (raw.id === undefined || raw.id === null) return "no id";
     const id = integerField("id", raw.id);

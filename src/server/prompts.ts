@@ -5,12 +5,14 @@
  * this module validates the arguments and fills the text. Front-matter keys other than title and
  * description are snippets (e.g. a filter) rendered first and usable as placeholders in the body.
  */
+
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import answerStyle from "../../prompts/prompt-answer-style.md";
 import callHealthReport from "../../prompts/prompt-call-health-report.md";
 import draftDashboard from "../../prompts/prompt-draft-dashboard.md";
 import explainDrop from "../../prompts/prompt-explain-drop.md";
 import investigateMetric from "../../prompts/prompt-investigate-metric.md";
+import { cut } from "../shared/text.js";
 import {
   displayName,
   findPlotField,
@@ -145,7 +147,7 @@ export function listMcpPrompts(): { prompts: McpPromptInfo[] } {
 }
 
 const invalid = (message: string) => new McpError(ErrorCode.InvalidParams, message);
-const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+const show = (v: string) => JSON.stringify(cut(v, 60));
 
 function checkArgument(kind: ArgumentKind, name: string, raw: string, now: number): string {
   const v = raw.trim();

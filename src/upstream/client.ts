@@ -15,7 +15,7 @@ import type { Dispatcher } from "undici";
 // 1.31 → 0.94 MB). Typed in src/types/undici-modules.d.ts with undici's own types.
 import Agent from "undici/lib/dispatcher/agent.js";
 import { type ErrorCategory, err, ok, type Result, type ToolError } from "../shared/errors.js";
-import { createRedactor, type Redactor } from "../shared/redact.js";
+import { createRedactor, type Redactor, secretForms } from "../shared/redact.js";
 import { fenced } from "./quote.js";
 import { abortableSleep, CallAbort, computeBackoffMs, parseRetryAfterMs } from "./retry.js";
 
@@ -293,12 +293,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   const random = opts.random ?? Math.random;
   const apiKey = opts.apiKey !== undefined && opts.apiKey !== "" ? opts.apiKey : undefined;
 
-  // The key as it may appear echoed back: raw, URL-encoded, JSON-escaped, lower-cased (host names).
-  const redact: Redactor = createRedactor(
-    apiKey === undefined
-      ? []
-      : [apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1), apiKey.toLowerCase()],
-  );
+  const redact: Redactor = createRedactor(secretForms(apiKey));
 
   const agent = new Agent({
     connections: opts.connections ?? DEFAULT_CONNECTIONS,

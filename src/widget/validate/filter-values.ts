@@ -17,16 +17,22 @@ export interface ValueContext {
   now: number;
 }
 
+/** The condition a value belongs to: its field (as written and as specified) and its operator. */
+export interface ValueSlot {
+  field: string;
+  spec: FilterField;
+  op: Operator;
+}
+
 /** The condition's value as sent, or undefined (with an issue). */
 export function checkValue(
-  spec: FilterField,
-  op: Operator,
   raw: unknown,
   path: string,
-  field: string,
+  slot: ValueSlot,
   ctx: ValueContext,
 ): JsonValue | undefined {
   const { c } = ctx;
+  const { field, op } = slot;
   if (op === "isnull") {
     if (typeof raw === "boolean") return raw;
     c.add(path, `isnull takes true or false; got ${show(raw)}.`, undefined, {
@@ -36,7 +42,7 @@ export function checkValue(
     });
     return undefined;
   }
-  if (op !== "in") return scalar(spec, op, raw, path, field, ctx);
+  if (op !== "in") return scalar(raw, path, slot, ctx);
   if (!Array.isArray(raw)) {
     c.add(path, `in takes a list; got ${show(raw)}.`, `Wrap the value in a list, or use eq for one value.`, {
       field,
@@ -51,7 +57,7 @@ export function checkValue(
   }
   const out: JsonValue[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const v = scalar(spec, op, raw[i], `${path}[${i}]`, field, ctx);
+    const v = scalar(raw[i], `${path}[${i}]`, slot, ctx);
     if (v === undefined) return undefined;
     out.push(v);
   }
@@ -61,15 +67,9 @@ export function checkValue(
 const isText = (raw: unknown): raw is string =>
   typeof raw === "string" && raw.length <= TEXT_VALUE_MAX_LENGTH;
 
-function scalar(
-  spec: FilterField,
-  op: Operator,
-  raw: unknown,
-  path: string,
-  field: string,
-  ctx: ValueContext,
-): JsonValue | undefined {
+function scalar(raw: unknown, path: string, slot: ValueSlot, ctx: ValueContext): JsonValue | undefined {
   const { c } = ctx;
+  const { field, spec, op } = slot;
   if (TEXT_OPERATORS.includes(op)) {
     if (isText(raw) && raw.length > 0) return raw;
     c.add(path, `${op} takes a non-empty string; got ${show(raw)}.`, undefined, { field, op, value: "text" });

@@ -51,21 +51,25 @@ export function readFilters(
   const read = (key: "filters" | "dashboard_filters"): Filter | undefined => {
     if (a[key] === undefined) return undefined;
     const parsed = parseJsonArgument(a[key], key, ctx.c);
-    return parsed === undefined ? undefined : checkFilter(parsed, key, ctx, 1, false);
+    return parsed === undefined
+      ? undefined
+      : checkFilter(parsed, { path: key, depth: 1, sameRow: false }, ctx);
   };
   const filters = read("filters");
   return { filters, dashboardFilters: read("dashboard_filters") };
 }
 
-function checkFilter(
-  raw: unknown,
-  path: string,
-  ctx: FilterContext,
-  depth: number,
-  sameRow: boolean,
-): Filter | undefined {
+/** Where a node sits: its path, its level (the root is 1), and whether a same_row group holds it. */
+interface Place {
+  path: string;
+  depth: number;
+  sameRow: boolean;
+}
+
+function checkFilter(raw: unknown, at: Place, ctx: FilterContext): Filter | undefined {
   const { c } = ctx;
-  if (depth > MAX_FILTER_DEPTH) {
+  const { path } = at;
+  if (at.depth > MAX_FILTER_DEPTH) {
     c.add(path, NESTING_LIMIT, "Flatten the groups: and/or are associative.");
     return undefined;
   }
@@ -90,17 +94,12 @@ function checkFilter(
   // {"field", "operator": "eq", "value"} is a condition with a misnamed op, not a group.
   const isGroupNode =
     has(raw, "conditions") || (has(raw, "operator") && !has(raw, "op") && !has(raw, "field"));
-  return isGroupNode ? checkGroup(raw, path, ctx, depth, sameRow) : checkCondition(raw, path, ctx, sameRow);
+  return isGroupNode ? checkGroup(raw, at, ctx) : checkCondition(raw, at, ctx);
 }
 
-function checkGroup(
-  raw: Dict,
-  path: string,
-  ctx: FilterContext,
-  depth: number,
-  sameRow: boolean,
-): Filter | undefined {
+function checkGroup(raw: Dict, at: Place, ctx: FilterContext): Filter | undefined {
   const { c } = ctx;
+  const { path } = at;
   for (const key of Object.keys(raw)) {
     if (key === "operator" || key === "conditions") continue;
     c.add(
@@ -136,23 +135,23 @@ function checkGroup(
     );
     return undefined;
   }
-  const inner = sameRow || operator === "same_row";
+  const sameRow = at.sameRow || operator === "same_row";
   const out: Filter[] = [];
   for (let i = 0; i < conditions.length; i++) {
-    const child = checkFilter(conditions[i], `${path}.conditions[${i}]`, ctx, depth + 1, inner);
+    const child = checkFilter(
+      conditions[i],
+      { path: `${path}.conditions[${i}]`, depth: at.depth + 1, sameRow },
+      ctx,
+    );
     if (child === undefined) return undefined;
     out.push(child);
   }
   return { operator, conditions: out };
 }
 
-function checkCondition(
-  node: Dict,
-  path: string,
-  ctx: FilterContext,
-  sameRow: boolean,
-): Condition | undefined {
+function checkCondition(node: Dict, at: Place, ctx: FilterContext): Condition | undefined {
   const { c } = ctx;
+  const { path } = at;
   for (const key of Object.keys(node)) {
     if (key === "field" || key === "op" || key === "value") continue;
     const hint =
@@ -197,7 +196,7 @@ function checkCondition(
     );
     return undefined;
   }
-  if (sameRow && !spec.metricRow) {
+  if (at.sameRow && !spec.metricRow) {
     c.add(
       `${path}.field`,
       `same_row groups take only metric_evaluations fields (metric_evaluations.value, metric_evaluations.metric.id, metric_evaluations.metric.name); got "${field}".`,
@@ -245,7 +244,7 @@ function checkCondition(
     });
     return undefined;
   }
-  const value = checkValue(spec, op as Operator, node.value, `${path}.value`, field, ctx);
+  const value = checkValue(node.value, `${path}.value`, { field, spec, op: op as Operator }, ctx);
   if (value === undefined) return undefined;
   if (field === "timestamp" && typeof value === "string") {
     ctx.timestamps.push({ op: op as Operator, value, path: `${path}.value` });

@@ -12,6 +12,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { err, ok, type Result } from "../shared/errors.js";
 import { isPlainObject } from "../shared/json.js";
 import { UPSTREAM_MAX_WINDOW_DAYS } from "../widget/catalogue.js";
 import { type ValidationIssue, validateWidgetQuery } from "../widget/validate.js";
@@ -93,23 +94,22 @@ function send(res: ServerResponse, answer: HttpAnswer, closeAfter: boolean): voi
   res.writeHead(answer.status, headers).end(text);
 }
 
-/** Reads the body up to the cap; rejects with a 413 answer beyond it. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+const tooLarge = () =>
+  new HttpAnswer(413, { detail: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB).` });
+
+/** Reads the body up to the cap; the 413 answer beyond it. Rejects only on a socket error. */
+function readBody(req: IncomingMessage): Promise<Result<Buffer, HttpAnswer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const tooLarge = () =>
-      new HttpAnswer(413, {
-        detail: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB).`,
-      });
     req.on("data", (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         done = true;
         req.pause();
-        reject(tooLarge());
+        resolve(err(tooLarge()));
         return;
       }
       chunks.push(chunk);
@@ -117,7 +117,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => {
       if (done) return;
       done = true;
-      resolve(Buffer.concat(chunks, size));
+      resolve(ok(Buffer.concat(chunks, size)));
     });
     req.on("error", (e) => {
       if (done) return;
@@ -191,13 +191,11 @@ export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<Em
       return new HttpAnswer(415, { detail: `Unsupported media type "${contentType}" in request.` });
     }
     const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-      return new HttpAnswer(413, {
-        detail: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB).`,
-      });
-    }
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
 
-    const raw = await readBody(req);
+    const read = await readBody(req);
+    if (!read.ok) return read.error;
+    const raw = read.value;
     if (opts.onRequest) seen.body = raw.toString("utf8");
     let body: unknown = {};
     if (raw.length > 0) {
@@ -260,10 +258,6 @@ export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<Em
       },
       (e: unknown) => {
         observe();
-        if (e instanceof HttpAnswer) {
-          send(res, e, closeAfter());
-          return;
-        }
         opts.onError?.(e);
         if (res.headersSent) res.destroy();
         else send(res, new HttpAnswer(500, { detail: "Internal error" }), closeAfter());

@@ -22,7 +22,7 @@ import { type ErrorCategory, err, ok, type Result, type ToolError } from "../sha
 import { isPlainObject } from "../shared/json.js";
 import { cut } from "../shared/text.js";
 import type { CallLog } from "./calls.js";
-import { RowInterner, readRow } from "./rows.js";
+import { normaliseRow, RowInterner } from "./rows.js";
 
 export { normaliseRow } from "./rows.js";
 
@@ -116,11 +116,12 @@ class Collector {
    * "results" results[a].
    */
   row(raw: unknown, kind: PlaceKind, a: number, b = 0): void {
-    const call = readRow(raw, this.interner);
-    if (typeof call === "string") {
-      this.reject(place(kind, a, b), call);
+    const read = normaliseRow(raw, this.interner);
+    if (!read.ok) {
+      this.reject(place(kind, a, b), read.error);
       return;
     }
+    const call = read.value;
     if (this.isDuplicate(call.id)) {
       this.reject(place(kind, a, b), `duplicate id ${call.id} (the first row with it is kept)`);
       return;
@@ -174,8 +175,8 @@ class Collector {
     return this.pageLines > 0 && this.rowLines === 0 ? "list-pages" : "ndjson";
   }
 
-  /** A whole JSON document; a string when it is none of the accepted forms. */
-  document(doc: unknown): CallsFileFormat | string {
+  /** A whole JSON document; why not when it is none of the accepted forms. */
+  document(doc: unknown): Result<CallsFileFormat, string> {
     if (Array.isArray(doc)) {
       if (doc.length > 0 && isPage(doc[0])) {
         for (let p = 0; p < doc.length; p++) {
@@ -187,19 +188,21 @@ class Collector {
           const rows = page.results;
           for (let i = 0; i < rows.length; i++) this.row(rows[i], "pages", p, i);
         }
-        return "list-pages";
+        return ok("list-pages");
       }
       for (let i = 0; i < doc.length; i++) this.row(doc[i], "index", i);
-      return "json-array";
+      return ok("json-array");
     }
     if (isPage(doc)) {
       const rows = doc.results;
       for (let i = 0; i < rows.length; i++) this.row(rows[i], "results", i);
-      return "list-pages";
+      return ok("list-pages");
     }
-    return isPlainObject(doc)
-      ? "it is a single JSON object without a results list"
-      : `it is a single JSON ${doc === null ? "null" : typeof doc}`;
+    return err(
+      isPlainObject(doc)
+        ? "it is a single JSON object without a results list"
+        : `it is a single JSON ${doc === null ? "null" : typeof doc}`,
+    );
   }
 
   finish(format: CallsFileFormat, source: string, category: ErrorCategory): Result<LoadedCalls, ToolError> {
@@ -236,10 +239,13 @@ function parseDocument(
   }
   const collector = new Collector();
   const format = collector.document(doc);
-  if (format !== "ndjson" && format !== "json-array" && format !== "list-pages") {
-    return err({ category, message: `${source} cannot be read as call logs: ${format}. ${FORMS_HINT}` });
+  if (!format.ok) {
+    return err({
+      category,
+      message: `${source} cannot be read as call logs: ${format.error}. ${FORMS_HINT}`,
+    });
   }
-  return collector.finish(format, source, category);
+  return collector.finish(format.value, source, category);
 }
 
 /**

@@ -747,24 +747,19 @@ const defaultInterner = new RowInterner();
  * share metric and agent objects across the rows of one load.
  */
 export function normaliseRow(raw: unknown, interner: RowInterner = defaultInterner): Result<CallLog, string> {
-  const call = readRow(raw, interner);
-  return typeof call === "string" ? err(call) : ok(call);
-}
-
-/** normaliseRow without the Result wrapper (one allocation fewer per row): the call, or the reason. */
-export function readRow(raw: unknown, interner: RowInterner): CallLog | string {
   if (typeof raw === "object" && raw !== null) {
     const call = readPlainWidgetRow(raw as Record<string, unknown>, interner);
-    if (call !== undefined) return call;
+    if (call !== undefined) return ok(call);
   }
   return readRowGeneral(raw, interner);
 }
 
 /** Any row of either shape, converting what needs converting; the reason when it is not a call. */
-function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
-  if (!isPlainObject(raw)) return `not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`;
+function readRowGeneral(raw: unknown, interner: RowInterner): Result<CallLog, string> {
+  if (!isPlainObject(raw))
+    return err(`not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`);
   try {
-    if (raw.id === undefined || raw.id === null) return "no id";
+    if (raw.id === undefined || raw.id === null) return err("no id");
     const id = integerField("id", raw.id);
     const tsField =
       raw.timestamp !== undefined && raw.timestamp !== null
@@ -774,7 +769,7 @@ function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
           : raw.created_at !== undefined && raw.created_at !== null
             ? "created_at"
             : undefined;
-    if (tsField === undefined) return "no timestamp (nor started_at / created_at)";
+    if (tsField === undefined) return err("no timestamp (nor started_at / created_at)");
     const timestamp = timestampField(tsField, raw[tsField]);
     const call: CallLog = {
       id,
@@ -791,9 +786,9 @@ function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
       metric_evaluations: evaluationsField(raw, interner),
       latency_ms: latencyField(raw.latency_ms),
     };
-    return call;
+    return ok(call);
   } catch (e) {
-    if (e instanceof RowError) return e.message;
+    if (e instanceof RowError) return err(e.message);
     throw e;
   }
 }

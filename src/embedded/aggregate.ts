@@ -5,9 +5,8 @@
  */
 import { percentileCont } from "../shared/percentile.js";
 import type { Aggregation, TimePeriod } from "../widget/catalogue.js";
-import { DAY_MS } from "../widget/time.js";
+import { DAY_MS, HOUR_MS } from "../widget/time.js";
 
-const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-05T00:00:00Z, the first Monday after the epoch. */
 const FIRST_MONDAY_MS = 4 * DAY_MS;

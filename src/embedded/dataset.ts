@@ -14,10 +14,8 @@
  * Ids are 1..count in timestamp order.
  */
 import type { MetricEvalType } from "../widget/catalogue.js";
-import { DAY_MS, startOfUtcDay } from "../widget/time.js";
+import { DAY_MS, HOUR_MS, startOfUtcDay } from "../widget/time.js";
 import type { CallLog, MetricEvaluation } from "./calls.js";
-
-const HOUR_MS = 3_600_000;
 
 export interface DemoMetric {
   readonly id: number;

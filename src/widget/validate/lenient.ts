@@ -4,7 +4,7 @@
  * strings are numbers and enum values are read in any case. Nothing else is guessed.
  */
 import { ENUM_ALIASES } from "../catalogue.js";
-import { ARGUMENT_NAMES } from "../schema.js";
+import { ARGUMENT_NAMES } from "../published-schema.js";
 import { closest, didYouMean } from "../suggest.js";
 import { type Collector, type Dict, has, list, show } from "./issues.js";
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { TOOL_DESCRIPTION } from "../src/server/model-texts.js";
-import { previewWidgetData } from "../src/server/tools/preview-widget-data.js";
+import { handlePreviewWidgetData } from "../src/server/tools/preview-widget-data.js";
 import { ok } from "../src/shared/errors.js";
 import { createRedactor, secretForms } from "../src/shared/redact.js";
 import { createUpstreamClient } from "../src/upstream/client.js";
@@ -18,14 +18,14 @@ afterAll(() => backend.close());
 
 type Answer = { summary: string; stats: Record<string, unknown>; data: unknown };
 async function ask(args: Record<string, unknown>): Promise<Answer> {
-  const r = await previewWidgetData(deps, args);
+  const r = await handlePreviewWidgetData(deps, args);
   const text = r.content.map((c) => c.text).join("\n");
   expect(r.isError, text).toBeFalsy();
   expect(JSON.stringify(r).length).toBeLessThanOrEqual(24_000);
   return r.structuredContent as Answer;
 }
 async function refusal(args: Record<string, unknown>): Promise<string> {
-  const r = await previewWidgetData(deps, args);
+  const r = await handlePreviewWidgetData(deps, args);
   expect(r.isError).toBe(true);
   return r.content.map((c) => c.text).join("\n");
 }
@@ -355,19 +355,19 @@ describe("live mode: at most one extra request, and its failure costs only its l
     };
     try {
       const args = { chart_type: "pie", field: "success", filters: since("now-1d") };
-      const first = await previewWidgetData(live, args);
+      const first = await handlePreviewWidgetData(live, args);
       expect(server.requests).toHaveLength(2);
       expect(first.content[0]?.text).toContain(
         "Coverage: 8 of the 10 calls that match the filters have a value for success; 2 (20%) have none",
       );
       failStat = true;
-      const second = await previewWidgetData(live, args);
+      const second = await handlePreviewWidgetData(live, args);
       expect(second.isError).toBeFalsy();
       expect(server.requests).toHaveLength(4);
       expect(second.content[0]?.text).not.toContain("Coverage:");
       expect(second.content[0]?.text).toContain("| true | 6 | 75% |");
       // A stat is its own coverage: no extra request.
-      await previewWidgetData(live, { chart_type: "stat", filters: since("now-1d") });
+      await handlePreviewWidgetData(live, { chart_type: "stat", filters: since("now-1d") });
       expect(server.requests).toHaveLength(5);
     } finally {
       await client.close();
@@ -401,7 +401,7 @@ describe("live mode: at most one extra request, and its failure costs only its l
       },
     };
     try {
-      const r = await previewWidgetData(live, {
+      const r = await handlePreviewWidgetData(live, {
         chart_type: "pie",
         field: "call_ended_reason",
         filters: and(since("now-1d"), { field: "topic", op: "eq", value: "x" }),

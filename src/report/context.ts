@@ -3,7 +3,8 @@
  * no value for the plotted field (coverage), which values exist when a text filter matched
  * nothing (discovery), and which metric an answer is about.
  */
-import { isPlainObject, type PreviewResponse } from "../widget/response.js";
+import { isPlainObject } from "../shared/json.js";
+import type { PreviewResponse } from "../widget/response.js";
 import { type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
 import { showInstant } from "./describe.js";
 import { cut, fmtNum, fmtPercent, oneLine } from "./format.js";

@@ -1,5 +1,5 @@
 /** Data of a shape no chart summary knows, as a table of its keys: never an error. */
-import { isPlainObject } from "../../widget/response.js";
+import { isPlainObject } from "../../shared/json.js";
 import { cell, cut, renderTable, valueCell } from "../format.js";
 import type { SummaryContext, SummaryPart } from "./common.js";
 

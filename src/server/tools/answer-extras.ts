@@ -10,8 +10,9 @@ import type { ExistingValues } from "../../report/context.js";
 import { EXISTING_VALUES_SHOWN } from "../../report/context.js";
 import { describeFilter } from "../../report/describe.js";
 import type { Result, ToolError } from "../../shared/errors.js";
+import { isPlainObject } from "../../shared/json.js";
 import { findPlotField } from "../../widget/catalogue.js";
-import { isPlainObject, readAll, readPieSlice } from "../../widget/response.js";
+import { readAll, readPieSlice } from "../../widget/response.js";
 import { type Condition, type Filter, isGroup, type WidgetQuery } from "../../widget/types.js";
 
 export type Send = (query: WidgetQuery) => Promise<Result<{ body: unknown; attempts: number }, ToolError>>;

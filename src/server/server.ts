@@ -20,9 +20,9 @@ import { VERSION } from "../shared/version.js";
 import type { BackendProvider } from "./backend.js";
 import type { Logger, LogLevel } from "./logging.js";
 import { SERVER_INSTRUCTIONS } from "./model-texts.js";
-import { getPrompt, listPrompts } from "./prompts.js";
+import { getMcpPrompt, listMcpPrompts } from "./prompts.js";
 import { REFERENCE_RESOURCES, readReference } from "./resources.js";
-import { previewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
+import { handlePreviewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
 
 export interface ServerDeps {
   backend: BackendProvider;
@@ -51,14 +51,14 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
         message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
       });
     }
-    return previewWidgetData(deps, args, extra.signal);
+    return handlePreviewWidgetData(deps, args, extra.signal);
   });
 
   // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown
   // names are McpError InvalidParams (thrown errors become JSON-RPC errors in the SDK).
-  server.setRequestHandler(ListPromptsRequestSchema, async () => listPrompts());
+  server.setRequestHandler(ListPromptsRequestSchema, async () => listMcpPrompts());
   server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-    getPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
+    getMcpPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
   );
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
     resources: REFERENCE_RESOURCES.map((r) => ({ ...r })),

@@ -68,12 +68,30 @@ export interface UpstreamSuccess {
   elapsedMs: number;
 }
 
+/**
+ * One request to the API. GET and POST only: the client has no code path for PUT, PATCH or
+ * DELETE. A `write` is sent once and never retried (a lost answer may still have saved it);
+ * every other request is read-only and safe to retry. Write bodies: src/upstream/dashboards.ts.
+ */
+export interface UpstreamRequest {
+  method: "GET" | "POST";
+  /** Path under the base URL, with its trailing slash, e.g. "/dashboards/dashboards/7/". */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+  /** POST only: sent as JSON. */
+  body?: unknown;
+  write?: boolean;
+}
+
 export interface UpstreamClient {
-  previewWidgetData(
+  postPreviewData(
     body: unknown,
     opts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>>;
-  /** Closes the Agent; in-flight calls are aborted and answer `cancelled`. Idempotent. */
+  /** The primitive every endpoint goes through (src/upstream/dashboards.ts). */
+  request(req: UpstreamRequest, opts?: { signal?: AbortSignal }): Promise<Result<UpstreamSuccess, ToolError>>;
+  /** Closes the dispatcher; in-flight calls are aborted and answer `cancelled`. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -99,9 +117,19 @@ export function joinUrl(baseUrl: string, path: string): URL {
   return url;
 }
 
+/** A request ready to send: its path with the query, its JSON text (POST only). */
+interface Prepared {
+  method: "GET" | "POST";
+  path: string;
+  payload: string | undefined;
+  write: boolean;
+}
+
 export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {
   const url = joinUrl(opts.baseUrl, PREVIEW_PATH);
   const origin = url.origin;
+  /** The base URL's path prefix, without a trailing slash ("" for https://api.cekura.ai). */
+  const basePath = url.pathname.slice(0, -PREVIEW_PATH.length);
   const deadlineMs = opts.deadlineMs;
   if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
     throw new TypeError("createUpstreamClient: deadlineMs must be a positive number");
@@ -139,6 +167,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     "user-agent": opts.userAgent ?? DEFAULT_USER_AGENT,
   };
   if (apiKey !== undefined) headers["x-cekura-api-key"] = apiKey;
+  const { "content-type": _json, ...getHeaders } = headers;
 
   const active = new Set<(kind: AbortKind) => void>();
   let closed = false;
@@ -151,11 +180,14 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return ERROR_BODY_READ_BYTES;
   };
 
-  async function attempt(d: Dispatcher, payload: string, signal: AbortSignal): Promise<AttemptOutcome> {
-    const options = { origin, path: url.pathname, method: "POST" as const, headers, body: payload };
+  async function attempt(d: Dispatcher, req: Prepared, signal: AbortSignal): Promise<AttemptOutcome> {
+    const options: Dispatcher.DispatchOptions =
+      req.payload === undefined
+        ? { origin, path: req.path, method: req.method, headers: getHeaders }
+        : { origin, path: req.path, method: req.method, headers, body: req.payload };
     const reply = await exchange(d, options, signal, limitFor);
     if (!reply.ok) return classifyError(ctx, reply.error);
-    const { status, headers: resHeaders, buf, over } = reply;
+    const { status, headers: resHeaders, buf, over } = reply.value;
     try {
       if (status >= 200 && status < 300) {
         if (over) return tooLarge(ctx);
@@ -178,7 +210,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
 
   async function run(
     d: Dispatcher,
-    payload: string,
+    req: Prepared,
     callerSignal: AbortSignal | undefined,
     started: number,
   ): Promise<Result<UpstreamSuccess, ToolError>> {
@@ -197,7 +229,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       let attempts = 0;
       for (;;) {
         attempts += 1;
-        const outcome = await attempt(d, payload, controller.signal);
+        const outcome = await attempt(d, req, controller.signal);
         if (outcome.kind === "success") {
           return ok({
             status: outcome.status,
@@ -207,7 +239,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           });
         }
         if (abortKind !== undefined) return err(abortedError(ctx, abortKind, attempts));
-        if (!outcome.retryable || attempts > maxRetries) {
+        // A write is never sent twice: the first one may have been saved even without an answer.
+        if (!outcome.retryable || req.write || attempts > maxRetries) {
           return err(outcome.make(attemptsSuffix(attempts), attempts));
         }
         const remaining = deadlineMs - (Date.now() - started);
@@ -226,8 +259,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     }
   }
 
-  async function previewWidgetData(
-    body: unknown,
+  async function request(
+    req: UpstreamRequest,
     callOpts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>> {
     const started = Date.now();
@@ -236,17 +269,31 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       if (dispatcher === undefined) return err(badProxy());
       if (callOpts?.signal?.aborted) return err(abortedError(ctx, "cancelled", 0));
       let payload: string | undefined;
-      try {
-        payload = JSON.stringify(body);
-      } catch {
-        payload = undefined;
+      if (req.method === "POST") {
+        try {
+          payload = JSON.stringify(req.body ?? {});
+        } catch {
+          payload = undefined;
+        }
+        if (payload === undefined) {
+          return err(
+            toolError("internal", "The request body could not be encoded as JSON (a bug in this server)."),
+          );
+        }
       }
-      if (payload === undefined) {
-        return err(
-          toolError("internal", "The widget query could not be encoded as JSON (a bug in this server)."),
-        );
+      let query = "";
+      if (req.query) {
+        const search = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.query)) if (v !== undefined) search.set(k, String(v));
+        query = search.toString();
       }
-      const result = await run(dispatcher, payload, callOpts?.signal, started);
+      const prepared: Prepared = {
+        method: req.method,
+        path: query === "" ? `${basePath}${req.path}` : `${basePath}${req.path}?${query}`,
+        payload,
+        write: req.write === true,
+      };
+      const result = await run(dispatcher, prepared, callOpts?.signal, started);
       return result.ok ? result : err({ ...result.error, message: redact(result.error.message) });
     } catch {
       return err(
@@ -254,6 +301,9 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       );
     }
   }
+
+  const postPreviewData = (body: unknown, callOpts?: { signal?: AbortSignal }) =>
+    request({ method: "POST", path: PREVIEW_PATH, body }, callOpts);
 
   async function close(): Promise<void> {
     if (closed) return;
@@ -266,5 +316,5 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     }
   }
 
-  return { previewWidgetData, close };
+  return { postPreviewData, request, close };
 }

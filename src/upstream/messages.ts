@@ -3,6 +3,7 @@
  * cancellation) as a complete ToolError message that says what happened and how to go on.
  */
 import type { ErrorCategory, ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
 import { fenced } from "./quote.js";
 import { errorCode } from "./transport.js";
 
@@ -100,8 +101,8 @@ export function attemptsSuffix(attempts: number): string {
 function drfDetail(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const d = (parsed as { detail?: unknown }).detail;
+    if (isPlainObject(parsed)) {
+      const d = parsed.detail;
       if (typeof d === "string" && d.trim() !== "") return d;
     }
   } catch {

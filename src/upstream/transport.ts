@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { type Dispatcher, EnvHttpProxyAgent } from "undici";
+import { err, ok, type Result } from "../shared/errors.js";
 
 /** The proxy settings read from the environment, as curl and undici name them. */
 export interface ProxySettings {
@@ -67,9 +68,10 @@ export function errorCode(e: unknown): string | undefined {
 }
 
 /** What one HTTP exchange gave: a status, headers and the body (up to a limit), or an error. */
-export type Exchange =
-  | { ok: true; status: number; headers: IncomingHttpHeaders; buf: Buffer; over: boolean }
-  | { ok: false; error: unknown };
+export type Exchange = Result<
+  { status: number; headers: IncomingHttpHeaders; buf: Buffer; over: boolean },
+  unknown
+>;
 
 /**
  * One request through the dispatcher, its body collected up to a limit that depends on the
@@ -101,12 +103,12 @@ export function exchange(
       resolve(result);
     };
     const stopOver = (): void => {
-      settle({ ok: true, status, headers, buf: Buffer.concat(chunks, size), over: true });
+      settle(ok({ status, headers, buf: Buffer.concat(chunks, size), over: true }));
       controller?.abort(new Error("response body over its limit"));
     };
     const onAbort = (): void => {
       // Before the request is written there is no controller yet: onRequestStart aborts it.
-      settle({ ok: false, error: signal.reason });
+      settle(err(signal.reason));
       controller?.abort(signal.reason);
     };
     const handler: Dispatcher.DispatchHandler = {
@@ -136,10 +138,10 @@ export function exchange(
         size += chunk.length;
       },
       onResponseEnd() {
-        settle({ ok: true, status, headers, buf: Buffer.concat(chunks, size), over: false });
+        settle(ok({ status, headers, buf: Buffer.concat(chunks, size), over: false }));
       },
       onResponseError(_c, error) {
-        settle({ ok: false, error });
+        settle(err(error));
       },
     };
     if (signal.aborted) return onAbort();
@@ -147,7 +149,7 @@ export function exchange(
     try {
       dispatcher.dispatch(options, handler);
     } catch (error) {
-      settle({ ok: false, error });
+      settle(err(error));
     }
   });
 }

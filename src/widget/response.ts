@@ -5,7 +5,10 @@
  * (line, bar, pie) or an object (stat). Item shapes are NOT checked here: an item the readers
  * below do not recognise is rendered as a generic table by the report, never refused.
  */
+
 import { err, ok, type Result, type ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { cut } from "../shared/text.js";
 import type { ChartType } from "./catalogue.js";
 
 export interface PreviewResponse {
@@ -19,12 +22,6 @@ export interface PreviewResponse {
   can_group_by?: unknown;
   metadata?: unknown;
   [k: string]: unknown;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** "a list (3 items)", "an object", "a string", "null": for messages. */
@@ -58,7 +55,7 @@ function badResponse(detail: string): { ok: false; error: ToolError } {
 function keyList(obj: Record<string, unknown>): string {
   const keys = Object.keys(obj);
   if (keys.length === 0) return "none";
-  const shown = keys.slice(0, 10).map((k) => (k.length > 40 ? `${k.slice(0, 40)}...` : k));
+  const shown = keys.slice(0, 10).map((k) => cut(k, 43));
   return keys.length > 10 ? `${shown.join(", ")}, ... (${keys.length} keys)` : shown.join(", ");
 }
 
@@ -138,12 +135,15 @@ const GROUPED_BAR_KEYS = new Set(["time_interval", "value", "sample_count", "gro
 const PIE_KEYS = new Set(["label", "value", "percentage"]);
 
 /**
- * The item itself when it is a line point (no copy: a line may hold 100,000 points).
- * Items come from JSON, so an object that is not an array is a plain object.
+ * The item itself when it is a line point (no copy: a line may hold 100,000 points); with
+ * `allowGroup`, a point of a grouped line (a `group` key) too. Items come from JSON, so an
+ * object that is not an array is a plain object.
  */
-export function readLinePoint(item: unknown): LinePoint | undefined {
+export function readLinePoint(item: unknown, allowGroup = false): LinePoint | undefined {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return undefined;
-  for (const k in item) if (k !== "id" && k !== "timestamp" && k !== "value") return undefined;
+  for (const k in item) {
+    if (k !== "id" && k !== "timestamp" && k !== "value" && !(allowGroup && k === "group")) return undefined;
+  }
   const { timestamp, value } = item as Record<string, unknown>;
   if (typeof timestamp !== "string" || !isNumberOrNull(value)) return undefined;
   return item as LinePoint;
@@ -161,7 +161,7 @@ export function readBarBucket(item: unknown): BarBucket | undefined {
   return readBucketFields(item);
 }
 
-/** Reads a bucket that carries a `group` key (ASSUMPTION: our local backend's grouped shape). */
+/** Reads a bucket that carries a `group` key (ASSUMPTION: our embedded backend's grouped shape). */
 export function readGroupedBarBucket(item: unknown): GroupedBarBucket | undefined {
   if (!isPlainObject(item) || !("group" in item) || !onlyKeys(item, GROUPED_BAR_KEYS)) return undefined;
   const bucket = readBucketFields(item);

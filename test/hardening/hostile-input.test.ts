@@ -69,6 +69,9 @@ function harness(): Harness {
         elapsedMs: 0,
       });
     },
+    request: async () => {
+      throw new Error("only previews are sent here");
+    },
     close: async () => {},
   };
   const backend: BackendProvider = {

@@ -26,6 +26,9 @@ function failingBackend(): BackendProvider {
     previewWidgetData: async () => {
       throw new Error(`socket hang up while sending X-CEKURA-API-KEY ${CANARY}`);
     },
+    request: async () => {
+      throw new Error(`socket hang up while sending X-CEKURA-API-KEY ${CANARY}`);
+    },
     close: async () => {},
   };
   const backend: Backend = { client, source: { kind: "live" }, maxWindowDays: 30 };

@@ -1,7 +1,8 @@
 /**
  * The embedded backend's HTTP listener: `POST /dashboards/widgets/preview_data/` on 127.0.0.1
  * at an ephemeral port, speaking the Cekura contract (reference §1 and §3) with Django REST
- * Framework-style error bodies, so the upstream client talks to it exactly as to the service.
+ * Framework-style error bodies, so the upstream client talks to it exactly as to the service;
+ * given a DashboardService, also the dashboard routes (src/embedded/dashboards.ts), GET or POST.
  *
  * Order of checks (as DRF: routing, then authentication, then the method, then the body):
  * 404 path → 401/403 key → 405 method → 415 media type → 413 size → 400 JSON → 400 validation
@@ -11,10 +12,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { UPSTREAM_MAX_WINDOW_DAYS } from "../widget/catalogue.js";
-import { type ValidationIssue, validateWidgetQuery } from "../widget/validate.js";
-import { computeWidget, type DrfErrorBody } from "./engine.js";
+import type { DashboardService } from "./dashboards.js";
+import type { DrfErrorBody } from "./engine.js";
+import { answerPreview, type EmbeddedReply } from "./preview.js";
 import type { CallStore } from "./store.js";
+
+export { issuesToDrf, MISSING_START_DETAIL, TOO_FAR_IN_PAST_DETAIL } from "./preview.js";
 
 export interface LocalBackendOptions {
   store: CallStore;
@@ -25,6 +28,8 @@ export interface LocalBackendOptions {
   /** The clock (epoch ms) for relative datetimes; one reading per request. Default Date.now. */
   now?: () => number;
   host?: "127.0.0.1";
+  /** The dashboard routes (src/embedded/dashboards.ts); without it, only the preview path exists. */
+  dashboards?: DashboardService;
   /** Told about unexpected exceptions (answered 500). */
   onError?: (error: unknown) => void;
   /** Told about every request before it is answered (for tests). The headers hold the key as sent. */
@@ -49,9 +54,6 @@ export interface LocalBackend {
 
 export const PREVIEW_DATA_PATH = "/dashboards/widgets/preview_data/";
 export const MAX_BODY_BYTES = 1024 * 1024;
-export const TOO_FAR_IN_PAST_DETAIL = `Timestamp filter value is too far in the past. Maximum allowed range is ${UPSTREAM_MAX_WINDOW_DAYS} days.`;
-export const MISSING_START_DETAIL =
-  'A timestamp filter with gt or gte is required (the start of the window), e.g. {"field": "timestamp", "op": "gte", "value": "now-7d"}.';
 
 /** The listener's rules where upstream is silent, for the documentation (engine rules: ENGINE_ASSUMPTIONS). */
 export const LISTENER_ASSUMPTIONS: readonly string[] = [
@@ -63,7 +65,7 @@ export const LISTENER_ASSUMPTIONS: readonly string[] = [
   'Unexpected exceptions answer 500 {detail: "Internal error"}; an answer given before the whole body was read closes the connection unless the body\'s declared length is within the cap (node drains it and keeps the connection alive).',
 ];
 
-type Body = DrfErrorBody | Record<string, unknown>;
+type Body = DrfErrorBody | Record<string, unknown> | unknown;
 
 class HttpAnswer {
   constructor(
@@ -143,31 +145,18 @@ const describeType = (v: unknown): string =>
             ? "bool"
             : typeof v;
 
-/** Validator issues as DRF field errors: the top-level argument is the key, the rest of the path leads the message. */
-export function issuesToDrf(issues: readonly ValidationIssue[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const top = issue.path.split(/[.[]/)[0] ?? "";
-    const key = top === "" || top.startsWith("(") ? "non_field_errors" : top;
-    let message =
-      issue.path !== top && key !== "non_field_errors" ? `${issue.path}: ${issue.message}` : issue.message;
-    if (issue.fix) message += ` ${issue.fix}`;
-    const list = out[key] ?? [];
-    list.push(message);
-    out[key] = list;
-  }
-  return out;
-}
-
 export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBackend> {
   const host = opts.host ?? "127.0.0.1";
   const clock = opts.now ?? Date.now;
   const expectedKey = opts.apiKey !== undefined ? digest(opts.apiKey) : undefined;
   const demo = opts.mode === "demo";
 
+  const reply = (r: EmbeddedReply) => new HttpAnswer(r.status, r.body, r.headers);
+
   async function answer(req: IncomingMessage, seen: ObservedRequest): Promise<HttpAnswer> {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== PREVIEW_DATA_PATH) return new HttpAnswer(404, { detail: "Not found." });
+    const [path = "", search = ""] = (req.url ?? "").split("?", 2);
+    const methods = path === PREVIEW_DATA_PATH ? (["POST"] as const) : opts.dashboards?.allowed(path);
+    if (methods === undefined) return new HttpAnswer(404, { detail: "Not found." });
 
     if (expectedKey) {
       const given = req.headers["x-cekura-api-key"];
@@ -182,8 +171,19 @@ export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBacke
       if (!keyMatches(expectedKey, key)) return new HttpAnswer(403, { detail: "Invalid API key." });
     }
 
-    if (req.method !== "POST") {
-      return new HttpAnswer(405, { detail: `Method "${req.method ?? ""}" not allowed.` }, { allow: "POST" });
+    const method = methods.find((m) => m === req.method);
+    if (method === undefined) {
+      return new HttpAnswer(
+        405,
+        { detail: `Method "${req.method ?? ""}" not allowed.` },
+        { allow: methods.join(", ") },
+      );
+    }
+    const now = clock();
+    if (method === "GET") {
+      return reply(
+        opts.dashboards!.handle({ method, path, query: new URLSearchParams(search), body: {}, now }),
+      );
     }
 
     const contentType = req.headers["content-type"] ?? "";
@@ -213,23 +213,13 @@ export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBacke
         non_field_errors: [`Invalid data. Expected a dictionary, but got ${describeType(body)}.`],
       });
     }
-    // `metadata` in a widget body is front-end layout data (reference §1): accepted and ignored.
-    const { metadata: _layout, ...args } = body;
-
-    const now = clock();
-    const checked = validateWidgetQuery(args, {
-      now,
-      ...(demo ? { requireStart: true, maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : {}),
-    });
-    if (!checked.ok) {
-      if (checked.tooFarInPast) return new HttpAnswer(400, { detail: TOO_FAR_IN_PAST_DETAIL });
-      if (checked.missingStart) return new HttpAnswer(400, { detail: MISSING_START_DETAIL });
-      return new HttpAnswer(400, issuesToDrf(checked.issues));
+    if (path !== PREVIEW_DATA_PATH) {
+      return reply(opts.dashboards!.handle({ method, path, query: new URLSearchParams(search), body, now }));
     }
-
-    const result = computeWidget(opts.store, checked.query, now);
-    if (!result.ok) return new HttpAnswer(result.error.status, result.error.body);
-    return new HttpAnswer(200, result.value as unknown as Record<string, unknown>);
+    // A preview that names a dashboard gets its filters ANDed in (docs/cekura-api.md §1).
+    const scoped = opts.dashboards ? opts.dashboards.scopePreview(body) : { ok: true as const, body };
+    if (!scoped.ok) return reply(scoped.reply);
+    return reply(answerPreview(opts.store, scoped.body, now, demo));
   }
 
   const server = createServer((req, res) => {

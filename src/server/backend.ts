@@ -63,10 +63,13 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       });
     }
 
-    const [{ createCallStore }, { startLocalBackend }] = await Promise.all([
-      import("../embedded/store.js"),
-      import("../embedded/listener.js"),
-    ]);
+    const [{ createCallStore }, { startLocalBackend }, { createDashboardService }, { answerPreview }] =
+      await Promise.all([
+        import("../embedded/store.js"),
+        import("../embedded/listener.js"),
+        import("../embedded/dashboards.js"),
+        import("../embedded/preview.js"),
+      ]);
     let calls: import("../embedded/calls.js").CallLog[];
     let source: DataSource;
     if (config.mode === "demo") {
@@ -92,7 +95,13 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
     const { randomBytes } = await import("node:crypto");
     const localKey = randomBytes(24).toString("base64url");
     const store = createCallStore(calls);
-    const listener = await startLocalBackend({ store, apiKey: localKey, mode: config.mode });
+    const dashboards = createDashboardService({
+      preview: (body, now) => answerPreview(store, body, now, config.mode === "demo"),
+      metricName: (id) => store.metrics().get(id)?.name,
+      seed: config.mode === "demo" ? "demo" : "empty",
+      now: Date.now(),
+    });
+    const listener = await startLocalBackend({ store, apiKey: localKey, mode: config.mode, dashboards });
     const client = createUpstreamClient({
       baseUrl: listener.url,
       apiKey: localKey,

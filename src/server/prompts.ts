@@ -201,6 +201,7 @@ export function getPrompt(
   name: string,
   args: Readonly<Record<string, string>> | undefined,
   now: number,
+  opts: { writes: boolean } = { writes: true },
 ): { description: string; messages: { role: "user"; content: { type: "text"; text: string } }[] } {
   const prompt = PROMPTS.find((p) => p.info.name === name);
   if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${PROMPT_NAMES.join(", ")}.`);
@@ -231,6 +232,7 @@ export function getPrompt(
     ...Object.fromEntries(info.arguments.map((a) => [a.name, checked[a.name] ?? ""])),
     ...spec.derive?.(checked, now),
     answer_style: answerStyle.trim(),
+    can_save: opts.writes,
     max_window_days: String(UPSTREAM_MAX_WINDOW_DAYS),
   };
   for (const [key, snippet] of prompt.snippets) vars[key] = fillTemplate(snippet, vars);

@@ -33,6 +33,7 @@ const get = (s: DashboardService, path: string, query = "") =>
 const post = (s: DashboardService, path: string, body: Record<string, unknown>) =>
   s.handle({ method: "POST", path, query: new URLSearchParams(), body, now: NOW });
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests read JSON bodies freely
 type Json = Record<string, any>;
 
 describe("embedded dashboards", () => {

@@ -55,9 +55,15 @@ const SUCCESS_PER_DAY = {
 };
 
 describe("the built server over stdio", () => {
-  it("lists exactly one tool, with explicit annotations and a portable schema", async () => {
+  it("lists the preview tool first, with explicit annotations and a portable schema", async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["preview_widget_data"]);
+    expect(tools.map((t) => t.name)).toEqual([
+      "preview_widget_data",
+      "list_dashboards",
+      "get_dashboard",
+      "get_widget_data",
+      "create_dashboard",
+    ]);
     const tool = tools[0]!;
     expect(tool.title).toBeTruthy();
     expect(tool.annotations).toMatchObject({

@@ -101,7 +101,7 @@ const SUCCESS_PER_DAY = {
 };
 
 describe("the server in memory", () => {
-  it("declares tools, prompts, resources and logging, and still lists its one tool", async () => {
+  it("declares tools, prompts, resources and logging, and lists its tools", async () => {
     const { client } = await connect();
     expect(client.getServerCapabilities()).toMatchObject({
       tools: {},
@@ -110,7 +110,13 @@ describe("the server in memory", () => {
       logging: {},
     });
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["preview_widget_data"]);
+    expect(tools.map((t) => t.name)).toEqual([
+      "preview_widget_data",
+      "list_dashboards",
+      "get_dashboard",
+      "get_widget_data",
+      "create_dashboard",
+    ]);
     expect(client.getInstructions()).toContain("cekura://reference/fields");
   });
 

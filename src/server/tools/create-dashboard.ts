@@ -43,7 +43,6 @@ const WIDGET_KEYS = [
 type Dict = Record<string, unknown>;
 
 function widgetItemSchema(): Dict {
-  const { shallow } = filterSchemas();
   return {
     type: "object",
     properties: {
@@ -72,7 +71,8 @@ function widgetItemSchema(): Dict {
         additionalProperties: false,
         description: "Optional grouping",
       },
-      filters: { ...(shallow as Dict), description: "The widget's own filters" },
+      // The filter tree once per tool (on the dashboard) keeps tools/list small; the shape is the same.
+      filters: { type: "object", description: "The widget's own filters, shaped as the dashboard's filters" },
     },
     required: ["name", "chart_type"],
     additionalProperties: false,

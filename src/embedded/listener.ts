@@ -57,7 +57,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The listener's rules where upstream is silent, for the documentation (engine rules: ENGINE_ASSUMPTIONS). */
 export const LISTENER_ASSUMPTIONS: readonly string[] = [
-  "Checks run in DRF's order: 404 for any other path (the trailing slash is required; a query string is ignored), then the key (401 missing or empty, 403 wrong; constant-time), then 405 for methods other than POST (OPTIONS and HEAD included), then 415 unless the media type is application/json (upstream also takes form bodies), then 413 over 1 MiB, then 400 for invalid JSON or UTF-8.",
+  "Checks run in DRF's order: 404 for a path that is neither the preview nor a dashboard route (the trailing slash is required), then the key (401 missing or empty, 403 wrong; constant-time), then 405 for a method the path does not take (the preview takes POST only; OPTIONS and HEAD never), then, for a POST, 415 unless the media type is application/json (upstream also takes form bodies), then 413 over 1 MiB, then 400 for invalid JSON or UTF-8.",
   "An empty body is {} (so the answer names the missing chart_type); a JSON value that is not an object is 400 {non_field_errors: [...]}.",
   "A `metadata` key in the body (front-end layout data) is accepted and ignored; any other unknown key is refused by validateWidgetQuery, where upstream would ignore it.",
   'Validation issues become {"<top-level argument>": ["<path>: <message> <fix>"]}; the path prefix is left out when it is the argument itself.',

@@ -173,10 +173,11 @@ describe("dashboards live, against a recording fake upstream", () => {
 
 describe("writes switched off", () => {
   it("--disable-write and CEKURA_DISABLE_WRITE=1 leave create_dashboard out", async () => {
-    for (const opts of [
+    const runs: { args: string[]; env: Record<string, string> }[] = [
       { args: ["--demo", "--disable-write"], env: {} },
       { args: ["--demo"], env: { CEKURA_DISABLE_WRITE: "1" } },
-    ]) {
+    ];
+    for (const opts of runs) {
       const s = await spawnServer(opts);
       try {
         const { tools } = await s.client.listTools();

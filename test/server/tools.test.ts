@@ -36,7 +36,7 @@ async function connect(
   };
   const { server, close } = createServer({
     backend,
-    logger: createLogger({ level: "error", write: () => {} }),
+    logger: createLogger({ level: "error", redact: (t) => t, write: () => {} }),
     defaultWindow: "now-7d",
     budgetChars: 24_000,
     ...(opts.disableWrite ? { disableWrite: true } : {}),
@@ -172,8 +172,9 @@ describe("create_dashboard", () => {
   /** A fake upstream: previews succeed; the dashboard and widget writes do what the test says. */
   async function scripted(onCreate: "hang" | "ok", onWidgets: "fail" | "ok"): Promise<LoopbackServer> {
     const server = await startLoopbackServer((req, res) => {
-      const json = (status: number, body: unknown) =>
+      const json = (status: number, body: unknown): void => {
         res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      };
       if (req.url === "/dashboards/widgets/preview_data/") {
         return json(200, {
           chart_type: "stat",

@@ -6,6 +6,7 @@
  *
  * Where upstream is silent this backend follows DASHBOARD_ASSUMPTIONS (for the documentation).
  */
+import { WIDGET_FIELDS } from "../widget/catalogue.js";
 import { toIso } from "../widget/time.js";
 import { validateWidgetQuery } from "../widget/validate.js";
 import { DEMO_METRIC_IDS } from "./dataset.js";
@@ -74,18 +75,8 @@ export interface DashboardServiceOptions {
   now: number;
 }
 
-const WIDGET_KEYS = [
-  "name",
-  "chart_type",
-  "field",
-  "filters",
-  "aggregation_function",
-  "time_period",
-  "metric",
-  "group_by",
-  "data_type",
-  "metadata",
-] as const;
+/** What a widget keeps: its fields and the layout `metadata`. */
+const WIDGET_KEYS = [...WIDGET_FIELDS, "metadata"];
 
 const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
 const notFound = (): EmbeddedReply => ({ status: 404, body: { detail: "Not found." } });

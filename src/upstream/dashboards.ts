@@ -5,6 +5,7 @@
  * updates or deletes: test/upstream/dashboards.test.ts enumerates everything this file can send.
  */
 import type { Result, ToolError } from "../shared/errors.js";
+import { WIDGET_FIELDS } from "../widget/catalogue.js";
 import type { UpstreamClient, UpstreamSuccess } from "./client.js";
 
 export const DASHBOARDS_PATH = "/dashboards/dashboards/";
@@ -16,17 +17,7 @@ export const widgetDataPath = (id: number): string => `/dashboards/widgets/${id}
 /** Keys of a new dashboard's body. */
 export const DASHBOARD_BODY_KEYS = ["name", "project", "filters"] as const;
 /** Keys of a new widget's body: a preview's, less the dashboard-level ones (the path names the dashboard). */
-export const WIDGET_BODY_KEYS = [
-  "name",
-  "chart_type",
-  "field",
-  "filters",
-  "aggregation_function",
-  "time_period",
-  "metric",
-  "group_by",
-  "data_type",
-] as const;
+export const WIDGET_BODY_KEYS = WIDGET_FIELDS;
 
 type Reply = Promise<Result<UpstreamSuccess, ToolError>>;
 type Opts = { signal?: AbortSignal };

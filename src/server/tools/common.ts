@@ -3,6 +3,7 @@
  * run wrapper of the dashboard tools (backend, argument bounds, key scrubbing, nothing thrown)
  * and small argument readers whose messages say how to fix the call.
  */
+import { describeSource } from "../../report/describe.js";
 import { errorAnswer } from "../../report/index.js";
 import type { ToolError } from "../../shared/errors.js";
 import { buildInputJsonSchema, type JsonSchemaObject } from "../../widget/schema.js";
@@ -131,6 +132,21 @@ export const inMemoryNote = (backend: Backend): string | undefined =>
   backend.source.kind === "live"
     ? undefined
     : "Dashboards here are kept in this server process's memory only and are lost when it exits.";
+
+/** The line an answer about saved dashboards carries when they are not live ones; none when live. */
+export const sourceLines = (backend: Backend): string[] =>
+  backend.source.kind === "live"
+    ? []
+    : [`**Source: ${describeSource(backend.source)}.** ${inMemoryNote(backend)}`];
+
+/** The annotations of a tool that only reads. */
+export const readOnlyAnnotations = (title: string): ToolDefinition["annotations"] => ({
+  title,
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+});
 
 /** True when the value is a JSON object. */
 export const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);

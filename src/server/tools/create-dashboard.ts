@@ -9,6 +9,7 @@ import { cell, renderTable } from "../../report/format.js";
 import { describeSavedFilter, errorAnswer, listingAnswer } from "../../report/index.js";
 import type { ToolError } from "../../shared/errors.js";
 import { addWidgets, createDashboard, WIDGET_BODY_KEYS } from "../../upstream/dashboards.js";
+import { WIDGET_FIELDS } from "../../widget/catalogue.js";
 import { parsePreviewResponse } from "../../widget/response.js";
 import type { WidgetQuery } from "../../widget/types.js";
 import { describeIssues, type ValidationIssue, validateWidgetQuery } from "../../widget/validate.js";
@@ -29,16 +30,7 @@ import {
 
 export const MAX_NEW_WIDGETS = 12;
 const NAME_MAX = 255;
-const WIDGET_KEYS = [
-  "name",
-  "chart_type",
-  "field",
-  "aggregation_function",
-  "time_period",
-  "metric",
-  "group_by",
-  "filters",
-];
+const WIDGET_KEYS: readonly string[] = WIDGET_FIELDS;
 
 type Dict = Record<string, unknown>;
 

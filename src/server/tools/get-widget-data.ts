@@ -14,28 +14,31 @@ import {
 } from "../../report/index.js";
 import type { ToolError } from "../../shared/errors.js";
 import { getWidget, getWidgetData } from "../../upstream/dashboards.js";
-import { CHART_TYPES } from "../../widget/catalogue.js";
+import { CHART_TYPES, WIDGET_FIELDS } from "../../widget/catalogue.js";
 import { type PreviewResponse, parsePreviewResponse } from "../../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../../widget/types.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
 import type { Backend } from "../backend.js";
 import { DASHBOARD_TOOL_DESCRIPTIONS } from "../model-texts.js";
-import { filterSchemas, intArg, invalid, isDict, runTool, type ToolDeps, type ToolModule } from "./common.js";
+import {
+  filterSchemas,
+  intArg,
+  invalid,
+  isDict,
+  readOnlyAnnotations,
+  runTool,
+  sourceLines,
+  type ToolDeps,
+  type ToolModule,
+} from "./common.js";
 
 export const MAX_WIDGETS = 10;
 /** Room kept for the header and the joins between the widgets' parts. */
 const HEADER_RESERVE = 1_500;
 
 type Dict = Record<string, unknown>;
-const QUERY_KEYS = [
-  "chart_type",
-  "field",
-  "aggregation_function",
-  "time_period",
-  "metric",
-  "group_by",
-  "data_type",
-];
+/** What is read from a saved widget to ask for its data: its fields, but its filters (the override's). */
+const QUERY_KEYS = WIDGET_FIELDS.filter((k) => k !== "filters");
 
 const and = (...parts: unknown[]): unknown => {
   const present = parts.filter(isDict);
@@ -134,13 +137,7 @@ export const getWidgetDataTool: ToolModule = {
       required: ["widget_ids"],
       additionalProperties: false,
     },
-    annotations: {
-      title: "Get saved Cekura widget data",
-      readOnlyHint: true,
-      destructiveHint: false,
-      idempotentHint: true,
-      openWorldHint: false,
-    },
+    annotations: readOnlyAnnotations("Get saved Cekura widget data"),
   }),
   call: (deps, args, ctx) =>
     runTool("get_widget_data", deps, args, ["widget_ids", "window", "filters"], (backend, a) =>
@@ -205,6 +202,7 @@ async function answerWidgets(deps: ToolDeps, backend: Backend, a: Dict, signal?:
   }
   const missing = failed.filter((f) => f.category === "not_found").map((f) => f.id);
   const header = [
+    ...sourceLines(backend),
     `**Saved widget data**: ${results.length - failed.length} of ${results.length} widgets answered${missing.length > 0 ? `; not found: ${missing.join(", ")}` : ""}${
       failed.length > missing.length
         ? `; failed: ${failed

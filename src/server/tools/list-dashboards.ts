@@ -8,19 +8,19 @@ import { cell, renderTable } from "../../report/format.js";
 import { describeSavedFilter, errorAnswer, listingAnswer } from "../../report/index.js";
 import { getDashboard, listDashboards } from "../../upstream/dashboards.js";
 import { DASHBOARD_TOOL_DESCRIPTIONS } from "../model-texts.js";
-import { inMemoryNote, intArg, invalid, isDict, runTool, type ToolModule } from "./common.js";
+import {
+  intArg,
+  invalid,
+  isDict,
+  readOnlyAnnotations,
+  runTool,
+  sourceLines,
+  type ToolModule,
+} from "./common.js";
 
 const MAX_ID = 2 ** 31 - 1;
 export const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
-
-const readOnly = (title: string) => ({
-  title,
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-});
 
 const text = (v: unknown): string =>
   typeof v === "string" ? v : v === null || v === undefined ? "" : String(v);
@@ -68,7 +68,7 @@ export const listDashboardsTool: ToolModule = {
       },
       additionalProperties: false,
     },
-    annotations: readOnly("List Cekura dashboards"),
+    annotations: readOnlyAnnotations("List Cekura dashboards"),
   }),
   call: (deps, args, ctx) =>
     runTool("list_dashboards", deps, args, ["project_id", "page", "page_size"], async (backend, a) => {
@@ -104,11 +104,7 @@ export const listDashboardsTool: ToolModule = {
         summary: (max) =>
           [
             `**Dashboards** of ${scope}: page ${q.page} of ${pages}, ${count} in all.`,
-            ...(backend.source.kind === "live"
-              ? []
-              : [
-                  `**Source: ${backend.source.kind === "demo" ? "built-in DEMO data" : "a local file"}.** ${inMemoryNote(backend)}`,
-                ]),
+            ...sourceLines(backend),
             "",
             rows.length === 0
               ? "No dashboards on this page."
@@ -176,7 +172,7 @@ export const getDashboardTool: ToolModule = {
       required: ["dashboard_id"],
       additionalProperties: false,
     },
-    annotations: readOnly("Get a Cekura dashboard"),
+    annotations: readOnlyAnnotations("Get a Cekura dashboard"),
   }),
   call: (deps, args, ctx) =>
     runTool("get_dashboard", deps, args, ["dashboard_id"], async (backend, a) => {
@@ -203,11 +199,7 @@ export const getDashboardTool: ToolModule = {
           [
             `**Dashboard ${head.id ?? id.value}: ${cell(head.name, 120)}** (project ${head.project ?? "none"}, updated ${head.updated_at || "unknown"} UTC)`,
             `Dashboard filters (they apply to every widget): ${head.filters}.`,
-            ...(backend.source.kind === "live"
-              ? []
-              : [
-                  `**Source: ${backend.source.kind === "demo" ? "built-in DEMO data" : "a local file"}.** ${inMemoryNote(backend)}`,
-                ]),
+            ...sourceLines(backend),
             "",
             widgets.length === 0
               ? "No widgets on this dashboard."

@@ -4,14 +4,16 @@
  * as they were. Once in demo mode, once live against a recording fake upstream on 127.0.0.1
  * (the embedded backend with its dashboards), where nothing but GET and POST may be sent.
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { type CallToolResult, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDashboardService } from "../../src/embedded/dashboards.js";
 import { generateDemoCalls } from "../../src/embedded/dataset.js";
 import { type LocalBackend, type ObservedRequest, startLocalBackend } from "../../src/embedded/listener.js";
 import { answerPreview } from "../../src/embedded/preview.js";
 import { createCallStore } from "../../src/embedded/store.js";
-import { CANARY_KEY, type SpawnedServer, spawnServer, textOf } from "./helpers.js";
+import { BIN, CANARY_KEY, childEnv, type SpawnedServer, spawnServer, textOf } from "./helpers.js";
 
 type Json = Record<string, unknown>;
 const TOOLS = [
@@ -168,6 +170,42 @@ describe("dashboards live, against a recording fake upstream", () => {
       NEW_DASHBOARD.filters,
     ]);
     for (const r of seen) expect(r.headers["x-cekura-api-key"]).toBe(CANARY_KEY);
+  });
+});
+
+describe("confirmation over stdio", () => {
+  it("asks a client that supports elicitation before saving, and saves nothing when it declines", async () => {
+    for (const action of ["decline", "accept"] as const) {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, "--demo"],
+        env: childEnv({}),
+        stderr: "pipe",
+      });
+      const client = new Client(
+        { name: "e2e-elicit", version: "1.0.0" },
+        { capabilities: { elicitation: {} } },
+      );
+      const asked: string[] = [];
+      client.setRequestHandler(ElicitRequestSchema, async (req) => {
+        asked.push(req.params.message);
+        return action === "accept" ? { action, content: { save: true } } : { action };
+      });
+      await client.connect(transport);
+      try {
+        const r = (await client.callTool({
+          name: "create_dashboard",
+          arguments: NEW_DASHBOARD,
+        })) as CallToolResult;
+        expect(asked).toHaveLength(1);
+        expect(asked[0]).toContain("Failing calls");
+        expect(Boolean(r.isError)).toBe(action === "decline");
+        const list = (await client.callTool({ name: "list_dashboards", arguments: {} })) as CallToolResult;
+        expect((list.structuredContent as Json).count).toBe(action === "accept" ? 3 : 2);
+      } finally {
+        await client.close();
+      }
+    }
   });
 });
 

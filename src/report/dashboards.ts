@@ -87,7 +87,8 @@ export function widgetsAnswer(
   const sections: string[] = [header];
   const widgets: Record<string, unknown>[] = [];
   for (const p of parts) {
-    const title = `### Widget ${p.widget_id}: ${cut(p.name.replace(/\s+/g, " "), 120)}`;
+    const name = cut(p.name.replace(/\s+/g, " ").trim(), 120);
+    const title = `### Widget ${p.widget_id}${name === "" ? "" : `: ${name}`}`;
     if ("error" in p) {
       sections.push(`${title}\n${p.error}`);
       widgets.push({ widget_id: p.widget_id, name: p.name, error: p.error });

@@ -55,7 +55,10 @@ export function filterSchemas(): { filters: unknown; shallow: unknown } {
 }
 
 export const invalid = (message: string): ToolResult =>
-  errorAnswer({ category: "invalid_arguments", message: `${message} Nothing was sent.` });
+  errorAnswer({
+    category: "invalid_arguments",
+    message: /nothing was (sent|saved)/i.test(message) ? message : `${message} Nothing was sent.`,
+  });
 
 type Dict = Record<string, unknown>;
 

@@ -106,11 +106,12 @@ async function fetchOne(
   if (!data.ok) return fail(data.error, name);
   const response = parsePreviewResponse(data.value.body, query.chart_type);
   if (!response.ok) return fail(response.error, name);
-  const notes = [
+  const notes =
     override === undefined
-      ? "The widget's own filters and its dashboard's filters apply, as saved."
-      : "Filters sent: the widget's own (its dashboard's included) AND the window AND the extra filters, because Cekura's override replaces a widget's filters; the dashboard's filters still apply, so a window can only narrow it.",
-  ];
+      ? []
+      : [
+          "Filters sent: the widget's own (its dashboard's included) AND the window AND the extra filters, because Cekura's override replaces a widget's filters; the dashboard's filters still apply, so a window can only narrow it.",
+        ];
   return { id, name, query, window, notes, response: response.value };
 }
 
@@ -180,14 +181,16 @@ async function answerWidgets(deps: ToolDeps, backend: Backend, a: Dict, signal?:
       { now, ...(backend.maxWindowDays !== undefined ? { maxWindowDays: backend.maxWindowDays } : {}) },
     );
     if (!checked.ok) {
-      return invalid(
-        describeIssues(
-          checked.issues.map((i) => ({
-            ...i,
-            path: i.path.replace(/^filters/, windowCond && !a.filters ? "window" : "filters (with window)"),
-          })),
-        ),
-      );
+      // Paths name the arguments the model gave: the window is the first condition, its filters the next.
+      const rename = (path: string) =>
+        a.filters === undefined || a.filters === null
+          ? path.replace(/^filters(\.value)?/, "window")
+          : windowCond
+            ? path
+                .replace(/^filters\.conditions\[0\](\.value)?/, "window")
+                .replace(/^filters\.conditions\[1\]/, "filters")
+            : path;
+      return invalid(describeIssues(checked.issues.map((i) => ({ ...i, path: rename(i.path) }))));
     }
   }
 

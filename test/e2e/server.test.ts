@@ -151,11 +151,11 @@ describe("the built server over stdio", () => {
 });
 
 describe("without a key", () => {
-  it("starts, lists its tool, and answers a call with how to set the key", async () => {
+  it("starts, lists its tools, and answers a call with how to set the key", async () => {
     const s = await spawnServer({ env: { CEKURA_BASE_URL: backend.url } });
     try {
       const { tools } = await s.client.listTools();
-      expect(tools).toHaveLength(1);
+      expect(tools).toHaveLength(5);
       const r = (await s.client.callTool({
         name: "preview_widget_data",
         arguments: SUCCESS_PER_DAY,

@@ -27,7 +27,12 @@ afterEach(async () => {
 
 async function connect(
   baseUrl: string,
-  opts: { disableWrite?: boolean; elicit?: "accept" | "decline"; deadlineMs?: number } = {},
+  opts: {
+    disableWrite?: boolean;
+    elicit?: "accept" | "decline";
+    deadlineMs?: number;
+    budgetChars?: number;
+  } = {},
 ): Promise<{ client: Client; asked: string[] }> {
   const upstream = createUpstreamClient({ baseUrl, deadlineMs: opts.deadlineMs ?? 5_000 });
   const backend: BackendProvider = {
@@ -38,7 +43,7 @@ async function connect(
     backend,
     logger: createLogger({ level: "error", redact: (t) => t, write: () => {} }),
     defaultWindow: "now-7d",
-    budgetChars: 24_000,
+    budgetChars: opts.budgetChars ?? 24_000,
     ...(opts.disableWrite ? { disableWrite: true } : {}),
   });
   const asked: string[] = [];
@@ -134,6 +139,27 @@ describe("tool definitions", () => {
     const r = await call(client, "create_dashboard", NEW);
     expect(r.isError).toBe(true);
     expect(seen).toEqual([]);
+  });
+});
+
+describe("get_widget_data", () => {
+  it("shares the budget between widgets: ten line charts stay within it, each summarised", async () => {
+    const { url } = await embedded();
+    for (const budgetChars of [4_000, 12_000, 40_000]) {
+      const { client } = await connect(url, { budgetChars });
+      const widgets = Array.from({ length: 10 }, (_, i) => ({
+        name: `calls ${i}`,
+        chart_type: "line",
+        field: "duration",
+      }));
+      const made = await call(client, "create_dashboard", { ...NEW, widgets });
+      expect(made.isError, text(made)).toBeFalsy();
+      const ids = (made.structuredContent as { items: { id: number }[] }).items.map((w) => w.id);
+      const r = await call(client, "get_widget_data", { widget_ids: ids });
+      expect(r.isError, text(r)).toBeFalsy();
+      expect(JSON.stringify(r).length, `budget ${budgetChars}`).toBeLessThanOrEqual(budgetChars);
+      for (const id of ids) expect(text(r)).toContain(`Widget ${id}`);
+    }
   });
 });
 

@@ -4,6 +4,8 @@
  * widget's own filters, so with a window or extra filters the override sent is the widget's
  * effective filters AND the window AND the extra filters (docs/cekura-api.md §6).
  */
+
+import { cut } from "../../report/format.js";
 import {
   buildAnswer,
   errorAnswer,
@@ -35,6 +37,8 @@ import {
 export const MAX_WIDGETS = 10;
 /** Room kept for the header and the joins between the widgets' parts. */
 const HEADER_RESERVE = 1_500;
+/** A widget's summary alone, when the budget cannot hold every widget's data. */
+const MIN_PART_CHARS = 4_000;
 
 type Dict = Record<string, unknown>;
 /** What is read from a saved widget to ask for its data: its fields, but its filters (the override's). */
@@ -234,17 +238,26 @@ async function answerWidgets(deps: ToolDeps, backend: Backend, a: Dict, signal?:
     answer = build(share);
   }
   if (JSON.stringify(answer).length <= deps.budgetChars) return answer;
-  // A budget too small for every widget's data: the summaries alone, cut to fit.
+  // A budget too small for every widget's data: each widget's summary, cut to its share, and no data.
+  const sections = results.map((r) => ({
+    head: `### Widget ${r.id}`,
+    body:
+      "error" in r
+        ? r.error
+        : buildAnswer({ ...r, source: backend.source, budgetChars: MIN_PART_CHARS }).content[0].text,
+  }));
   return listingAnswer({
-    summary: (max) =>
-      `${answer.content[0].text.slice(0, Math.max(0, max - 200))}
-
-The widgets' data was left out to stay within the answer budget: ask for fewer widgets at a time.`,
-    items: answer.structuredContent.widgets.map((w) => ({
-      widget_id: w.widget_id,
-      name: w.name,
-      stats: w.stats,
-    })),
+    summary: (max) => {
+      const tail =
+        "The widgets' data was left out to stay within the answer budget: ask for fewer widgets at a time.";
+      const each = Math.floor((max - header.length - tail.length - 20) / sections.length);
+      return [
+        header,
+        ...sections.map((x) => `${x.head}\n${cut(x.body, Math.max(0, each - x.head.length - 4))}`),
+        tail,
+      ].join("\n\n");
+    },
+    items: results.map((r) => ({ widget_id: r.id, name: r.name })),
     source: backend.source,
     budgetChars: deps.budgetChars,
   });

@@ -13,7 +13,6 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DashboardService } from "./dashboards.js";
-import type { DrfErrorBody } from "./engine.js";
 import { answerPreview, type EmbeddedReply } from "./preview.js";
 import type { CallStore } from "./store.js";
 
@@ -65,7 +64,8 @@ export const LISTENER_ASSUMPTIONS: readonly string[] = [
   'Unexpected exceptions answer 500 {detail: "Internal error"}; an answer given before the whole body was read closes the connection unless the body\'s declared length is within the cap (node drains it and keeps the connection alive).',
 ];
 
-type Body = DrfErrorBody | Record<string, unknown> | unknown;
+/** A JSON body: a DRF error, a computed answer or a dashboard route's reply. */
+type Body = unknown;
 
 class HttpAnswer {
   constructor(

@@ -52,17 +52,22 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   /** Asks the person to confirm a write, where the client declared elicitation. */
   const confirm = async (message: string, signal?: AbortSignal): Promise<ConfirmOutcome> => {
     if (!server.getClientCapabilities()?.elicitation) return "unsupported";
-    const answer = await server.elicitInput(
-      {
-        message,
-        requestedSchema: {
-          type: "object",
-          properties: { save: { type: "boolean", title: "Save it", description: "Save this dashboard now" } },
-          required: ["save"],
+    // A question that fails or times out is a "no": nothing is saved without a yes.
+    const answer = await server
+      .elicitInput(
+        {
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              save: { type: "boolean", title: "Save it", description: "Save this dashboard now" },
+            },
+            required: ["save"],
+          },
         },
-      },
-      { ...(signal ? { signal } : {}), timeout: 10 * 60_000 },
-    );
+        { ...(signal ? { signal } : {}), timeout: 10 * 60_000 },
+      )
+      .catch(() => ({ action: "cancel" as const, content: undefined }));
     if (answer.action !== "accept") return answer.action;
     return answer.content?.save === true ? "accept" : "decline";
   };

@@ -140,6 +140,17 @@ describe("embedded dashboards", () => {
     expect(get(s, "/dashboards/dashboards/", "page=4&page_size=40").status).toBe(404);
   });
 
+  it("bulk_data answers several saved widgets, each as its own data endpoint would", () => {
+    const s = service();
+    const r = post(s, "/dashboards/widgets/bulk_data/", { widget_ids: [1, 3, 999] });
+    expect(r.status).toBe(200);
+    const results = (r.body as Json).results as Json[];
+    expect(results.map((x) => x.widget_id)).toEqual([1, 3]);
+    expect(results[1]).toEqual(get(s, "/dashboards/widgets/3/data/").body);
+    expect(post(s, "/dashboards/widgets/bulk_data/", { widget_ids: [] }).status).toBe(400);
+    expect(post(s, "/dashboards/widgets/bulk_data/", { widget_ids: [1], filters: "x" }).status).toBe(400);
+  });
+
   it("a preview that names a dashboard gets its filters ANDed in; an unknown one is a 400", () => {
     const s = service();
     const scoped = s.scopePreview({

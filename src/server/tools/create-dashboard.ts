@@ -164,17 +164,19 @@ async function create(deps: ToolDeps, backend: Backend, a: Dict, ctx: ToolContex
   const opts = ctx.signal ? { signal: ctx.signal } : {};
   const previews = await Promise.all(checked.queries.map((q) => backend.client.previewWidgetData(q, opts)));
   const problems: string[] = [];
+  let category: ToolError["category"] = "validation";
   const points: number[] = [];
   for (const [i, reply] of previews.entries()) {
     const q = checked.queries[i]!;
     const parsed = reply.ok ? parsePreviewResponse(reply.value.body, q.chart_type) : reply;
-    if (!parsed.ok)
+    if (!parsed.ok) {
+      if (problems.length === 0) category = parsed.error.category;
       problems.push(`- widgets[${i}] (${q.name}): ${parsed.error.category}: ${parsed.error.message}`);
-    else points.push(Array.isArray(parsed.value.data) ? parsed.value.data.length : 1);
+    } else points.push(Array.isArray(parsed.value.data) ? parsed.value.data.length : 1);
   }
   if (problems.length > 0) {
     return errorAnswer({
-      category: "validation",
+      category,
       message: `Nothing was saved: ${problems.length} widget preview${problems.length > 1 ? "s" : ""} failed (with the dashboard's filters applied).\n${problems.join("\n")}\nFix those widgets (check them with preview_widget_data) and call create_dashboard again.`,
     });
   }

@@ -306,6 +306,8 @@ function drfDetail(text: string): string | undefined {
 export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {
   const url = joinUrl(opts.baseUrl, PREVIEW_PATH);
   const origin = url.origin;
+  /** The base URL's path prefix, without a trailing slash ("" for https://api.cekura.ai). */
+  const basePath = url.pathname.slice(0, -PREVIEW_PATH.length);
   const deadlineMs = opts.deadlineMs;
   if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
     throw new TypeError("createUpstreamClient: deadlineMs must be a positive number");
@@ -690,13 +692,15 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           );
         }
       }
-      const target = joinUrl(opts.baseUrl, req.path);
-      const search = new URLSearchParams();
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) search.set(k, String(v));
-      const query = search.toString();
+      let query = "";
+      if (req.query) {
+        const search = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.query)) if (v !== undefined) search.set(k, String(v));
+        query = search.toString();
+      }
       const prepared: Prepared = {
         method: req.method,
-        path: query === "" ? target.pathname : `${target.pathname}?${query}`,
+        path: query === "" ? `${basePath}${req.path}` : `${basePath}${req.path}?${query}`,
         payload,
         write: req.write === true,
       };

@@ -75,6 +75,23 @@ describe("what the client can send", () => {
     }
   });
 
+  it("keeps the base URL's path prefix on every endpoint", async () => {
+    const { server } = await setUp();
+    const prefixed = createUpstreamClient({ baseUrl: `${server.origin}/proxy/cekura/`, deadlineMs: 5_000 });
+    try {
+      await endpoints.getDashboard(prefixed, 3);
+      await endpoints.listDashboards(prefixed, { page: 1, page_size: 20 });
+      await prefixed.previewWidgetData({ chart_type: "stat" });
+    } finally {
+      await prefixed.close();
+    }
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/proxy/cekura/dashboards/dashboards/3/",
+      "/proxy/cekura/dashboards/dashboards/?page=1&page_size=20",
+      "/proxy/cekura/dashboards/widgets/preview_data/",
+    ]);
+  });
+
   it("a write is sent once, even on a 503 that a read would retry", async () => {
     const { server, client } = await setUp(503);
     const write = await endpoints.createDashboard(client, { name: "n" });

@@ -47,7 +47,11 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   );
 
   const tools = toolsFor(deps);
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: tools.map((t) => t.definition()) }));
+  let definitions: ReturnType<(typeof tools)[number]["definition"]>[] | undefined;
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    definitions ??= tools.map((t) => t.definition());
+    return { tools: definitions };
+  });
 
   /** Asks the person to confirm a write, where the client declared elicitation. */
   const confirm = async (message: string, signal?: AbortSignal): Promise<ConfirmOutcome> => {

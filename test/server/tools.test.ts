@@ -142,6 +142,35 @@ describe("tool definitions", () => {
   });
 });
 
+describe("list_dashboards and get_dashboard", () => {
+  it("stay within the budget: a long list is cut to whole items and says so", async () => {
+    const { url } = await embedded();
+    for (let i = 0; i < 60; i++) {
+      await fetch(`${url}/dashboards/dashboards/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          name: `dashboard number ${i} with a long name to fill the table`,
+          filters: WINDOW,
+        }),
+      });
+    }
+    const { client } = await connect(url, { budgetChars: 4_000 });
+    const r = await call(client, "list_dashboards", { page_size: 100 });
+    expect(r.isError, text(r)).toBeFalsy();
+    expect(JSON.stringify(r).length).toBeLessThanOrEqual(4_000);
+    const data = r.structuredContent as { count: number; truncated: { shown: number; total: number } | null };
+    expect(data.count).toBe(62);
+    expect(data.truncated?.total).toBe(62);
+    expect(text(r)).toMatch(/Data cut: the first \d+ of 62/);
+    const second = await call(client, "list_dashboards", { page_size: 50, page: 2 });
+    expect(text(second)).toMatch(/page 2 of 2, 62 in all/);
+    const past = await call(client, "list_dashboards", { page_size: 50, page: 3 });
+    expect(past.isError).toBe(true);
+    expect(text(past)).toMatch(/no page 3/);
+  });
+});
+
 describe("get_widget_data", () => {
   it("shares the budget between widgets: ten line charts stay within it, each summarised", async () => {
     const { url } = await embedded();
@@ -160,6 +189,31 @@ describe("get_widget_data", () => {
       expect(JSON.stringify(r).length, `budget ${budgetChars}`).toBeLessThanOrEqual(budgetChars);
       for (const id of ids) expect(text(r)).toContain(`Widget ${id}`);
     }
+  });
+});
+
+describe("get_widget_data on a saved widget without a window start", () => {
+  it("says to pass window, and a window makes it answer", async () => {
+    const { url } = await embedded();
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    await post("/dashboards/dashboards/", { name: "no window" });
+    const made = (await (
+      await post("/dashboards/dashboards/3/bulk_widgets/", { create: [{ chart_type: "stat" }] })
+    ).json()) as {
+      created: { id: number }[];
+    };
+    const id = made.created[0]!.id;
+    const { client } = await connect(url);
+    const r = await call(client, "get_widget_data", { widget_ids: [id] });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/pass window/);
+    const ok = await call(client, "get_widget_data", { widget_ids: [id], window: "now-7d" });
+    expect(ok.isError, text(ok)).toBeFalsy();
   });
 });
 

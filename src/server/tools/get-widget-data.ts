@@ -107,7 +107,15 @@ async function fetchOne(
     : { ...(base as Partial<WidgetQuery>), chart_type: chart };
   const window: TimeWindow = checked.ok ? checked.window : { start: null, end: null, defaulted: false };
   const data = await getWidgetData(backend.client, id, override, opts);
-  if (!data.ok) return fail(data.error, name);
+  if (!data.ok) {
+    // A saved widget without a window start (on it or its dashboard) needs one for this request.
+    const noStart = data.error.category === "validation" && /timestamp/i.test(data.error.message);
+    const hint =
+      noStart && extra === undefined
+        ? ' For a saved widget, pass window (e.g. "now-7d") to get_widget_data.'
+        : "";
+    return fail({ ...data.error, message: `${data.error.message}${hint}` }, name);
+  }
   const response = parsePreviewResponse(data.value.body, query.chart_type);
   if (!response.ok) return fail(response.error, name);
   const notes =

@@ -6,7 +6,7 @@
 import { describeSource } from "../../report/describe.js";
 import { errorAnswer } from "../../report/index.js";
 import type { ToolError } from "../../shared/errors.js";
-import { buildInputJsonSchema, type JsonSchemaObject } from "../../widget/schema.js";
+import { INPUT_JSON_SCHEMA, type JsonSchemaObject } from "../../widget/published-schema.js";
 import type { Backend } from "../backend.js";
 import {
   oversizeArguments,
@@ -50,7 +50,7 @@ export interface ToolModule {
 
 /** The preview's published filter schemas, reused so a filter reads the same in every tool. */
 export function filterSchemas(): { filters: unknown; shallow: unknown } {
-  const p = buildInputJsonSchema().properties as Record<string, Record<string, unknown>>;
+  const p = INPUT_JSON_SCHEMA.properties as Record<string, Record<string, unknown>>;
   return { filters: p.filters, shallow: p.dashboard_filters };
 }
 

@@ -5,9 +5,9 @@ import { DASHBOARD_ASSUMPTIONS } from "../src/embedded/dashboards.js";
 import { ENGINE_ASSUMPTIONS } from "../src/embedded/engine.js";
 import { LISTENER_ASSUMPTIONS } from "../src/embedded/listener.js";
 
-const page = readFileSync(new URL("../docs/local-backend.md", import.meta.url), "utf8");
+const page = readFileSync(new URL("../docs/embedded-backend.md", import.meta.url), "utf8");
 
-describe("docs/local-backend.md", () => {
+describe("docs/embedded-backend.md", () => {
   it.each([...ENGINE_ASSUMPTIONS, ...LISTENER_ASSUMPTIONS, ...DASHBOARD_ASSUMPTIONS])(
     "states: %s",
     (rule) => {

@@ -6,6 +6,7 @@
  *
  * Where upstream is silent this backend follows DASHBOARD_ASSUMPTIONS (for the documentation).
  */
+import { isPlainObject } from "../shared/json.js";
 import { WIDGET_FIELDS } from "../widget/catalogue.js";
 import { toIso } from "../widget/time.js";
 import { validateWidgetQuery } from "../widget/validate.js";
@@ -78,15 +79,14 @@ export interface DashboardServiceOptions {
 /** What a widget keeps: its fields and the layout `metadata`. */
 const WIDGET_KEYS = [...WIDGET_FIELDS, "metadata"];
 
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
 const notFound = (): EmbeddedReply => ({ status: 404, body: { detail: "Not found." } });
 const bad = (body: Dict): EmbeddedReply => ({ status: 400, body });
 const iso = (ms: number): string => toIso(Math.floor(ms / 1000) * 1000);
 
 /** `a AND b`, either side may be missing. */
 function andFilters(a: unknown, b: unknown): unknown {
-  if (!isDict(a)) return isDict(b) ? b : null;
-  if (!isDict(b)) return a;
+  if (!isPlainObject(a)) return isPlainObject(b) ? b : null;
+  if (!isPlainObject(b)) return a;
   return { operator: "and", conditions: [a, b] };
 }
 
@@ -221,7 +221,7 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
       errors.name = ["Ensure this field is a string of no more than 255 characters."];
     if (project !== undefined && project !== null && !Number.isSafeInteger(project))
       errors.project = ["A valid integer is required."];
-    if (filters !== undefined && filters !== null && !isDict(filters))
+    if (filters !== undefined && filters !== null && !isPlainObject(filters))
       errors.filters = ["Expected a JSON object."];
     else {
       const fe = filterErrors(filters, "filters", now);
@@ -233,7 +233,7 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
       id: nextDashboard++,
       name: typeof name === "string" ? name : null,
       project: typeof project === "number" ? project : null,
-      filters: isDict(filters) ? filters : null,
+      filters: isPlainObject(filters) ? filters : null,
       widgets: [],
       created_at: at,
       updated_at: at,
@@ -265,7 +265,7 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
     const itemErrors: Dict[] = [];
     let failed = false;
     for (const item of items) {
-      if (!isDict(item)) {
+      if (!isPlainObject(item)) {
         itemErrors.push({ non_field_errors: ["Expected a dictionary."] });
         failed = true;
         continue;
@@ -299,9 +299,9 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
     const { name: _name, metadata: _layout, filters, ...rest } = w.config;
     const own = override === undefined ? filters : override;
     const body: Dict = { ...rest, ...(own !== undefined ? { filters: own } : {}) };
-    if (isDict(d.filters)) body.dashboard_filters = d.filters;
+    if (isPlainObject(d.filters)) body.dashboard_filters = d.filters;
     const reply = opts.preview(body, now);
-    if (reply.status === 200 && isDict(reply.body))
+    if (reply.status === 200 && isPlainObject(reply.body))
       return { status: 200, body: { ...reply.body, widget_id: w.id } };
     return reply;
   }
@@ -312,7 +312,7 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
     if (raw === null || raw === "") return { ok: true, value: undefined };
     try {
       const value: unknown = JSON.parse(raw);
-      if (isDict(value)) return { ok: true, value };
+      if (isPlainObject(value)) return { ok: true, value };
     } catch {
       // answered below
     }
@@ -360,7 +360,7 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
         return bad({ widget_ids: ["A non-empty list of integers is required."] });
       }
       const override = req.body.filters;
-      if (override !== undefined && override !== null && !isDict(override))
+      if (override !== undefined && override !== null && !isPlainObject(override))
         return bad({ filters: ["Expected a JSON object."] });
       const results: unknown[] = [];
       for (const id of ids as number[]) {
@@ -413,7 +413,7 @@ export function createDashboardService(opts: DashboardServiceOptions): Dashboard
         ok: false,
         reply: bad({ dashboard: [`Invalid pk "${String(id).slice(0, 20)}" - object does not exist.`] }),
       };
-    if (!isDict(d.filters)) return { ok: true, body };
+    if (!isPlainObject(d.filters)) return { ok: true, body };
     return { ok: true, body: { ...body, dashboard_filters: andFilters(body.dashboard_filters, d.filters) } };
   }
 

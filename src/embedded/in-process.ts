@@ -82,7 +82,7 @@ export function createEmbeddedClient(
         elapsedMs: Date.now() - started,
       });
     },
-    async previewWidgetData(body, opts = {}) {
+    async postPreviewData(body, opts = {}) {
       const stopped = stop(opts.signal);
       if (stopped) return err(stopped);
       const started = Date.now();

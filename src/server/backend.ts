@@ -89,7 +89,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
         });
       }
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
-      source = { kind: "local", label: basename(file) };
+      source = { kind: "file", label: basename(file) };
     }
     const store = createCallStore(calls);
     // Saved dashboards, in memory: two demo ones, none for a file; lost when the process exits.

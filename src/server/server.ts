@@ -21,7 +21,7 @@ import { VERSION } from "../shared/version.js";
 import type { BackendProvider } from "./backend.js";
 import type { Logger, LogLevel } from "./logging.js";
 import { SERVER_INSTRUCTIONS } from "./model-texts.js";
-import { getPrompt, listPrompts } from "./prompts.js";
+import { getMcpPrompt, listMcpPrompts } from "./prompts.js";
 import { REFERENCE_RESOURCES, readReference } from "./resources.js";
 import { type ConfirmOutcome, toolsFor } from "./tools/index.js";
 
@@ -104,9 +104,9 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
 
   // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown
   // names are McpError InvalidParams (thrown errors become JSON-RPC errors in the SDK).
-  server.setRequestHandler(ListPromptsRequestSchema, async () => listPrompts());
+  server.setRequestHandler(ListPromptsRequestSchema, async () => listMcpPrompts());
   server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-    getPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)(), {
+    getMcpPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)(), {
       writes: !deps.disableWrite,
     }),
   );

@@ -10,7 +10,11 @@ import { type CallToolResult, ElicitRequestSchema } from "@modelcontextprotocol/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDashboardService } from "../../src/embedded/dashboards.js";
 import { generateDemoCalls } from "../../src/embedded/dataset.js";
-import { type LocalBackend, type ObservedRequest, startLocalBackend } from "../../src/embedded/listener.js";
+import {
+  type EmbeddedListener,
+  type ObservedRequest,
+  startEmbeddedListener,
+} from "../../src/embedded/listener.js";
 import { answerPreview } from "../../src/embedded/preview.js";
 import { createCallStore } from "../../src/embedded/store.js";
 import { BIN, CANARY_KEY, childEnv, type SpawnedServer, spawnServer, textOf } from "./helpers.js";
@@ -125,11 +129,11 @@ describe("dashboards in demo mode", () => {
 
 describe("dashboards live, against a recording fake upstream", () => {
   let s: SpawnedServer;
-  let upstream: LocalBackend;
+  let upstream: EmbeddedListener;
   const seen: ObservedRequest[] = [];
   beforeAll(async () => {
     const store = createCallStore(generateDemoCalls({ count: 3000, seed: 7 }));
-    upstream = await startLocalBackend({
+    upstream = await startEmbeddedListener({
       store,
       apiKey: CANARY_KEY,
       mode: "demo",

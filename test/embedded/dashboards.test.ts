@@ -12,7 +12,7 @@ import {
 } from "../../src/embedded/dashboards.js";
 import { generateDemoCalls } from "../../src/embedded/dataset.js";
 import { createCallStore } from "../../src/embedded/engine.js";
-import { type LocalBackend, startLocalBackend } from "../../src/embedded/listener.js";
+import { type EmbeddedListener, startEmbeddedListener } from "../../src/embedded/listener.js";
 import { answerPreview } from "../../src/embedded/preview.js";
 
 const NOW = Date.now();
@@ -166,14 +166,14 @@ describe("embedded dashboards", () => {
 });
 
 describe("the listener's dashboard routes", () => {
-  let backend: LocalBackend | undefined;
+  let backend: EmbeddedListener | undefined;
   afterEach(async () => {
     await backend?.close();
     backend = undefined;
   });
 
   it("routes GET and POST, answers 405 to PUT, PATCH and DELETE, and scopes previews", async () => {
-    backend = await startLocalBackend({ store, mode: "demo", dashboards: service() });
+    backend = await startEmbeddedListener({ store, mode: "demo", dashboards: service() });
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${backend!.url}${path}`, {
         method,

@@ -28,7 +28,7 @@ const query = { chart_type: "stat", filters: { field: "timestamp", op: "gte", va
 describe("the embedded backend in process", () => {
   it("answers a validated query with the engine's body, in one attempt", async () => {
     const client = createEmbeddedClient(store, () => NOW);
-    const r = await client.previewWidgetData(query);
+    const r = await client.postPreviewData(query);
     expect(r.ok && r.value.status).toBe(200);
     expect(r.ok && r.value.attempts).toBe(1);
     expect(r.ok && (r.value.body as { data: { total_calls: number } }).data.total_calls).toBe(1);
@@ -36,7 +36,7 @@ describe("the embedded backend in process", () => {
 
   it("answers what only the data reveals as a validation error, the engine's words fenced as data", async () => {
     const client = createEmbeddedClient(store, () => NOW);
-    const r = await client.previewWidgetData({
+    const r = await client.postPreviewData({
       chart_type: "pie",
       field: "metric_evaluations.value",
       metric: 8,
@@ -57,10 +57,10 @@ describe("the embedded backend in process", () => {
     const client = createEmbeddedClient(store, () => NOW);
     const controller = new AbortController();
     controller.abort();
-    const aborted = await client.previewWidgetData(query, { signal: controller.signal });
+    const aborted = await client.postPreviewData(query, { signal: controller.signal });
     expect(!aborted.ok && aborted.error.category).toBe("cancelled");
     await client.close();
-    const closed = await client.previewWidgetData(query);
+    const closed = await client.postPreviewData(query);
     expect(!closed.ok && closed.error.message).toMatch(/shutting down/);
   });
 });
@@ -111,12 +111,12 @@ describe("the in-process dashboard routes", () => {
       write: true,
     });
     const total = async (extra: object) => {
-      const r = await client.previewWidgetData({ ...query, ...extra });
+      const r = await client.postPreviewData({ ...query, ...extra });
       return r.ok ? (r.value.body as { data: { total_calls: number } }).data.total_calls : -1;
     };
     expect(await total({})).toBe(1);
     expect(await total({ dashboard: 3 })).toBe(0); // the one call succeeded
-    const unknown = await client.previewWidgetData({ ...query, dashboard: 42 });
+    const unknown = await client.postPreviewData({ ...query, dashboard: 42 });
     expect(!unknown.ok && unknown.error.category).toBe("validation");
     expect(!unknown.ok && unknown.error.message).toContain("Invalid pk");
   });

@@ -10,7 +10,7 @@ import { type CallToolResult, ElicitRequestSchema } from "@modelcontextprotocol/
 import { afterEach, describe, expect, it } from "vitest";
 import { createDashboardService } from "../../src/embedded/dashboards.js";
 import { generateDemoCalls } from "../../src/embedded/dataset.js";
-import { startLocalBackend } from "../../src/embedded/listener.js";
+import { startEmbeddedListener } from "../../src/embedded/listener.js";
 import { answerPreview } from "../../src/embedded/preview.js";
 import { createCallStore } from "../../src/embedded/store.js";
 import type { BackendProvider } from "../../src/server/backend.js";
@@ -72,7 +72,7 @@ async function connect(
 async function embedded() {
   const store = createCallStore(generateDemoCalls({ count: 2000, seed: 3 }));
   const seen: { method: string; url: string }[] = [];
-  const backend = await startLocalBackend({
+  const backend = await startEmbeddedListener({
     store,
     mode: "demo",
     dashboards: createDashboardService({

@@ -53,7 +53,7 @@ describe("what the client can send", () => {
     await endpoints.addWidgets(client, 5, [
       { name: "w", chart_type: "stat", id: 1, dashboard: 2, effective_filters: {}, delete: [1] },
     ]);
-    await client.previewWidgetData({ chart_type: "stat" });
+    await client.postPreviewData({ chart_type: "stat" });
     for (const r of server.requests) {
       const keys = r.body === "" ? "" : Object.keys(JSON.parse(r.body) as object).join(",");
       sent.push(`${r.method} ${r.url} ${keys}`);
@@ -81,7 +81,7 @@ describe("what the client can send", () => {
     try {
       await endpoints.getDashboard(prefixed, 3);
       await endpoints.listDashboards(prefixed, { page: 1, page_size: 20 });
-      await prefixed.previewWidgetData({ chart_type: "stat" });
+      await prefixed.postPreviewData({ chart_type: "stat" });
     } finally {
       await prefixed.close();
     }

@@ -150,6 +150,3 @@ export const readOnlyAnnotations = (title: string): ToolDefinition["annotations"
   idempotentHint: true,
   openWorldHint: false,
 });
-
-/** True when the value is a JSON object. */
-export const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);

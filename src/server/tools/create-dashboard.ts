@@ -8,6 +8,7 @@
 import { cell, renderTable } from "../../report/format.js";
 import { describeSavedFilter, errorAnswer, listingAnswer } from "../../report/index.js";
 import type { ToolError } from "../../shared/errors.js";
+import { isPlainObject } from "../../shared/json.js";
 import { addWidgets, createDashboard, WIDGET_BODY_KEYS } from "../../upstream/dashboards.js";
 import { WIDGET_FIELDS } from "../../widget/catalogue.js";
 import { parsePreviewResponse } from "../../widget/response.js";
@@ -20,7 +21,6 @@ import {
   inMemoryNote,
   intArg,
   invalid,
-  isDict,
   mayHaveLanded,
   runTool,
   type ToolContext,
@@ -86,14 +86,14 @@ function checkWidgets(
     };
   }
   const dashFilters = a.filters;
-  if (dashFilters !== undefined && dashFilters !== null && !isDict(dashFilters)) {
+  if (dashFilters !== undefined && dashFilters !== null && !isPlainObject(dashFilters)) {
     issues.push({ path: "filters", message: "filters must be a condition or a group (a JSON object)." });
   }
   const queries: WidgetQuery[] = [];
   const seen = new Set<string>();
   for (const [i, w] of widgets.entries()) {
     const at = `widgets[${i}]`;
-    if (!isDict(w)) {
+    if (!isPlainObject(w)) {
       issues.push({
         path: at,
         message: "Each widget is an object: name, chart_type and the other preview_widget_data arguments.",
@@ -115,7 +115,7 @@ function checkWidgets(
       issues.push({ path: `${at}.name`, message: "Each widget needs a name (its title)." });
     const body: Dict = {};
     for (const k of WIDGET_KEYS) if (w[k] !== undefined) body[k] = w[k];
-    if (isDict(dashFilters)) body.dashboard_filters = dashFilters;
+    if (isPlainObject(dashFilters)) body.dashboard_filters = dashFilters;
     const checked = validateWidgetQuery(body, {
       now,
       // Saved widgets are computed later without a default start: one must be there (not for a local file).
@@ -162,7 +162,7 @@ async function create(deps: ToolDeps, backend: Backend, a: Dict, ctx: ToolContex
 
   // Every widget previews with the dashboard's filters before anything is saved.
   const opts = ctx.signal ? { signal: ctx.signal } : {};
-  const previews = await Promise.all(checked.queries.map((q) => backend.client.previewWidgetData(q, opts)));
+  const previews = await Promise.all(checked.queries.map((q) => backend.client.postPreviewData(q, opts)));
   const problems: string[] = [];
   let category: ToolError["category"] = "validation";
   const points: number[] = [];
@@ -181,7 +181,7 @@ async function create(deps: ToolDeps, backend: Backend, a: Dict, ctx: ToolContex
     });
   }
 
-  const dashFilters = isDict(a.filters) ? a.filters : undefined;
+  const dashFilters = isPlainObject(a.filters) ? a.filters : undefined;
   if (ctx.confirm) {
     const outcome = await ctx.confirm(
       `Save a new Cekura dashboard "${name}" with ${checked.queries.length} widgets (${checked.queries.map((q) => q.name).join(", ")})? Nothing existing is changed.`,
@@ -210,7 +210,7 @@ async function create(deps: ToolDeps, backend: Backend, a: Dict, ctx: ToolContex
       return errorAnswer(uncertain(made.error, "The request to create the dashboard", checkList));
     return errorAnswer({ ...made.error, message: `${made.error.message}\nNothing was saved.` });
   }
-  const dashboardId = isDict(made.value.body) ? made.value.body.id : undefined;
+  const dashboardId = isPlainObject(made.value.body) ? made.value.body.id : undefined;
   if (typeof dashboardId !== "number") {
     return errorAnswer(
       uncertain(
@@ -245,8 +245,8 @@ async function create(deps: ToolDeps, backend: Backend, a: Dict, ctx: ToolContex
     });
   }
   const createdList =
-    isDict(added.value.body) && Array.isArray(added.value.body.created)
-      ? added.value.body.created.filter(isDict)
+    isPlainObject(added.value.body) && Array.isArray(added.value.body.created)
+      ? added.value.body.created.filter(isPlainObject)
       : [];
   const rows = createdList.map((w, i) => ({
     id: typeof w.id === "number" ? w.id : null,

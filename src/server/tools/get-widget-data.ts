@@ -15,6 +15,7 @@ import {
   widgetsAnswer,
 } from "../../report/index.js";
 import type { ToolError } from "../../shared/errors.js";
+import { isPlainObject } from "../../shared/json.js";
 import { getWidget, getWidgetData } from "../../upstream/dashboards.js";
 import { CHART_TYPES, WIDGET_FIELDS } from "../../widget/catalogue.js";
 import { type PreviewResponse, parsePreviewResponse } from "../../widget/response.js";
@@ -26,7 +27,6 @@ import {
   filterSchemas,
   intArg,
   invalid,
-  isDict,
   readOnlyAnnotations,
   runTool,
   sourceLines,
@@ -45,7 +45,7 @@ type Dict = Record<string, unknown>;
 const QUERY_KEYS = WIDGET_FIELDS.filter((k) => k !== "filters");
 
 const and = (...parts: unknown[]): unknown => {
-  const present = parts.filter(isDict);
+  const present = parts.filter(isPlainObject);
   return present.length <= 1 ? present[0] : { operator: "and", conditions: present };
 };
 
@@ -84,18 +84,18 @@ async function fetchOne(
     return fail(def.error);
   }
   const w = def.value.body;
-  if (!isDict(w))
+  if (!isPlainObject(w))
     return fail({ category: "bad_response", message: "the service's widget was not a JSON object." });
   const name = typeof w.name === "string" ? w.name : "";
   const own =
-    isDict(w.effective_filters) && Object.keys(w.effective_filters).length > 0
+    isPlainObject(w.effective_filters) && Object.keys(w.effective_filters).length > 0
       ? w.effective_filters
       : w.filters;
   const override = extra === undefined ? undefined : and(own, extra);
   const base: Dict = {};
   for (const k of QUERY_KEYS) if (w[k] !== undefined && w[k] !== null && w[k] !== "") base[k] = w[k];
   const checked = validateWidgetQuery(
-    { ...base, ...(isDict(override ?? own) ? { filters: override ?? own } : {}) },
+    { ...base, ...(isPlainObject(override ?? own) ? { filters: override ?? own } : {}) },
     { now, ...(backend.maxWindowDays !== undefined ? { maxWindowDays: backend.maxWindowDays } : {}) },
   );
   if (!checked.ok && override !== undefined)
@@ -180,7 +180,7 @@ async function answerWidgets(deps: ToolDeps, backend: Backend, a: Dict, signal?:
       return invalid('window must be a start time such as "now-7d" or "2026-11-20".');
     windowCond = { field: "timestamp", op: "gte", value: a.window.trim() };
   }
-  if (a.filters !== undefined && a.filters !== null && !isDict(a.filters)) {
+  if (a.filters !== undefined && a.filters !== null && !isPlainObject(a.filters)) {
     return invalid(
       'filters must be a condition {"field","op","value"} or a group {"operator","conditions"}.',
     );

@@ -6,7 +6,7 @@ import type { ToolModule } from "./common.js";
 import { createDashboardTool } from "./create-dashboard.js";
 import { getWidgetDataTool } from "./get-widget-data.js";
 import { getDashboardTool, listDashboardsTool } from "./list-dashboards.js";
-import { previewWidgetData, TOOL_NAME, toolDefinition } from "./preview-widget-data.js";
+import { handlePreviewWidgetData, TOOL_NAME, toolDefinition } from "./preview-widget-data.js";
 
 export type { ConfirmOutcome, ToolContext, ToolDeps, ToolModule } from "./common.js";
 
@@ -14,7 +14,7 @@ const previewTool: ToolModule = {
   name: TOOL_NAME,
   write: false,
   definition: toolDefinition,
-  call: (deps, args, ctx) => previewWidgetData(deps, args, ctx.signal),
+  call: (deps, args, ctx) => handlePreviewWidgetData(deps, args, ctx.signal),
 };
 
 export const TOOL_MODULES: readonly ToolModule[] = [

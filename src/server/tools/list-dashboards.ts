@@ -6,17 +6,10 @@
 
 import { cell, renderTable } from "../../report/format.js";
 import { describeSavedFilter, errorAnswer, listingAnswer } from "../../report/index.js";
+import { isPlainObject } from "../../shared/json.js";
 import { getDashboard, listDashboards } from "../../upstream/dashboards.js";
 import { DASHBOARD_TOOL_DESCRIPTIONS } from "../model-texts.js";
-import {
-  intArg,
-  invalid,
-  isDict,
-  readOnlyAnnotations,
-  runTool,
-  sourceLines,
-  type ToolModule,
-} from "./common.js";
+import { intArg, invalid, readOnlyAnnotations, runTool, sourceLines, type ToolModule } from "./common.js";
 
 const MAX_ID = 2 ** 31 - 1;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -92,8 +85,8 @@ export const listDashboardsTool: ToolModule = {
         return errorAnswer(reply.error);
       }
       const body = reply.value.body;
-      if (!isDict(body) || !Array.isArray(body.results)) return notAList("a page of dashboards");
-      const rows = body.results.filter(isDict).map(dashboardRow);
+      if (!isPlainObject(body) || !Array.isArray(body.results)) return notAList("a page of dashboards");
+      const rows = body.results.filter(isPlainObject).map(dashboardRow);
       const count = typeof body.count === "number" ? body.count : rows.length;
       const pages = Math.max(1, Math.ceil(count / q.page_size));
       const scope =
@@ -138,7 +131,7 @@ export const listDashboardsTool: ToolModule = {
 /** A saved widget's definition as the answer shows it: no layout `metadata`. */
 function widgetRow(w: Record<string, unknown>) {
   const g = w.group_by;
-  const groupBy = isDict(g)
+  const groupBy = isPlainObject(g)
     ? g.type === "field"
       ? `field ${text(g.field)}`
       : g.type === "bucket"
@@ -191,8 +184,8 @@ export const getDashboardTool: ToolModule = {
         return errorAnswer(reply.error);
       }
       const d = reply.value.body;
-      if (!isDict(d)) return notAList("a dashboard");
-      const widgets = (Array.isArray(d.widgets) ? d.widgets : []).filter(isDict).map(widgetRow);
+      if (!isPlainObject(d)) return notAList("a dashboard");
+      const widgets = (Array.isArray(d.widgets) ? d.widgets : []).filter(isPlainObject).map(widgetRow);
       const head = dashboardRow(d);
       return listingAnswer({
         summary: (max) =>

@@ -17,16 +17,10 @@ import {
 } from "../../src/embedded/listener.js";
 import { answerPreview } from "../../src/embedded/preview.js";
 import { createCallStore } from "../../src/embedded/store.js";
-import { BIN, CANARY_KEY, childEnv, type SpawnedServer, spawnServer, textOf } from "./helpers.js";
+import { BIN, CANARY_KEY, childEnv, type SpawnedServer, spawnServer, TOOL_NAMES, textOf } from "./helpers.js";
 
 type Json = Record<string, unknown>;
-const TOOLS = [
-  "preview_widget_data",
-  "list_dashboards",
-  "get_dashboard",
-  "get_widget_data",
-  "create_dashboard",
-];
+const TOOLS = TOOL_NAMES;
 
 async function call(s: SpawnedServer, name: string, args: Json): Promise<{ text: string; data: Json }> {
   const r = (await s.client.callTool({ name, arguments: args })) as CallToolResult;

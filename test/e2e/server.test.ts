@@ -17,6 +17,7 @@ import {
   runRaw,
   type SpawnedServer,
   spawnServer,
+  TOOL_NAMES,
   textOf,
 } from "./helpers.js";
 
@@ -57,13 +58,7 @@ const SUCCESS_PER_DAY = {
 describe("the built server over stdio", () => {
   it("lists the preview tool first, with explicit annotations and a portable schema", async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([
-      "preview_widget_data",
-      "list_dashboards",
-      "get_dashboard",
-      "get_widget_data",
-      "create_dashboard",
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     const tool = tools[0]!;
     expect(tool.title).toBeTruthy();
     expect(tool.annotations).toMatchObject({

@@ -17,6 +17,7 @@ import { FIELDS_URI, FILTERS_URI } from "../../src/server/resources.js";
 import { createServer } from "../../src/server/server.js";
 import { createRedactor } from "../../src/shared/redact.js";
 import type { UpstreamClient } from "../../src/upstream/client.js";
+import { TOOL_NAMES } from "../e2e/helpers.js";
 
 const CANARY = "sk-canary-inmemory-5d1e7b3f9a2c";
 
@@ -110,13 +111,7 @@ describe("the server in memory", () => {
       logging: {},
     });
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([
-      "preview_widget_data",
-      "list_dashboards",
-      "get_dashboard",
-      "get_widget_data",
-      "create_dashboard",
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     expect(client.getInstructions()).toContain("cekura://reference/fields");
   });
 

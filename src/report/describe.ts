@@ -24,13 +24,15 @@ export function describeSource(source: DataSource): string {
  * answer (and its JSON) as UTF-16, which doubles its memory and slows every copy of it.
  */
 export function describeWindow(window: TimeWindow): string {
-  const show = (iso: string | null): string => {
-    if (iso === null) return "open";
-    const ms = Date.parse(iso);
-    if (Number.isNaN(ms)) return oneLine(iso, 60);
-    return `${new Date(ms).toISOString().slice(0, 19)}Z`; // to the second: readable, and exact enough
-  };
-  return `${show(window.start)} to ${show(window.end)}`;
+  return `${showInstant(window.start)} to ${showInstant(window.end)}`;
+}
+
+/** An instant to the second (readable, and exact enough); "open" for none. */
+export function showInstant(iso: string | null): string {
+  if (iso === null) return "open";
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return oneLine(iso, 60);
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 const OP_TEXT: Record<Operator, string> = {

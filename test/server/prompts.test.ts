@@ -108,11 +108,11 @@ describe("prompts/list", () => {
 });
 
 describe("call-health-report", () => {
-  it("prescribes valid calls over now-{days}d, for all agents and per agent", () => {
+  it("prescribes valid calls over today-{days}d (whole days), for all agents and per agent", () => {
     const calls = expectValidCalls(textOf("call-health-report", { days: "12" }));
     expect(calls.length).toBeGreaterThanOrEqual(6);
     for (const c of calls) {
-      expect(JSON.stringify(c)).toContain('"value":"now-12d"');
+      expect(JSON.stringify(c)).toContain('"value":"today-12d"');
       expect(conditionsOf(c)).not.toContainEqual(expect.objectContaining({ field: "agent.id" }));
     }
     expect(calls.some((c) => JSON.stringify(c.group_by) === '{"type":"field","field":"agent.id"}')).toBe(
@@ -187,6 +187,25 @@ describe("draft-dashboard", () => {
     for (const body of proposal) expect(body.name).toEqual(expect.any(String));
   });
 
+  it("previews the weekly per-agent widget over whole weeks, Monday to Sunday, on any weekday", () => {
+    for (let day = 0; day < 7; day++) {
+      const now = Date.parse("2026-11-23T12:00:00Z") + day * DAY; // Monday + day
+      const text = getMcpPrompt("draft-dashboard", { goal: "weekly review" }, now).messages[0]!.content.text;
+      const weekly = callsIn(text).find((c) => c.time_period === "week" && c.group_by !== undefined)!;
+      const result = validateWidgetQuery(weekly, { ...LIVE, now });
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      const start = new Date(result.window.start!);
+      const end = new Date(result.window.end!);
+      expect(start.getUTCDay()).toBe(1);
+      expect(start.toISOString()).toMatch(/T00:00:00/);
+      expect(end.getUTCDay()).toBe(0);
+      expect(end.toISOString()).toMatch(/T23:59:59/);
+      expect(end.getTime()).toBeLessThan(now);
+      expect(Math.round((end.getTime() + 1000 - start.getTime()) / (7 * DAY))).toBe(3);
+    }
+  });
+
   it("scopes every widget to the agent when agent_id is given", () => {
     const calls = expectValidCalls(textOf("draft-dashboard", { goal: "billing review", agent_id: "2" }));
     for (const c of calls) expect(conditionsOf(c)).toContainEqual(AGENT(2));
@@ -208,7 +227,7 @@ describe("investigate-metric", () => {
   it("uses the metric id everywhere, 14 days by default, with same_row for low scores", () => {
     const text = textOf("investigate-metric", { metric_id: "103" });
     const calls = expectValidCalls(text);
-    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"now-14d"');
+    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"today-14d"');
     const plotted = calls.filter((c) => c.field === "metric_evaluations.value");
     expect(plotted.length).toBeGreaterThanOrEqual(3);
     for (const c of plotted) expect(c.metric).toBe(103);
@@ -221,7 +240,7 @@ describe("investigate-metric", () => {
 
   it("takes days", () => {
     const calls = expectValidCalls(textOf("investigate-metric", { metric_id: "101", days: "30" }));
-    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"now-30d"');
+    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"today-30d"');
   });
 
   it("refuses a missing or non-integer metric_id", () => {

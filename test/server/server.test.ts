@@ -132,7 +132,7 @@ describe("the server in memory", () => {
     expect(message.role).toBe("user");
     expect(message.content.type).toBe("text");
     const text = (message.content as { text: string }).text;
-    expect(text).toContain('"value":"now-5d"');
+    expect(text).toContain('"value":"today-5d"');
     expect(text).toContain('{"field":"agent.id","op":"eq","value":3}');
   });
 

@@ -62,6 +62,7 @@ async function serve(config: Config): Promise<void> {
     logger,
     defaultWindow: config.defaultWindow,
     budgetChars: config.budgetChars,
+    disableWrite: config.disableWrite,
   });
 
   let stopping = false;

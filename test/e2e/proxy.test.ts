@@ -125,6 +125,12 @@ async function startProxy(): Promise<Proxy> {
   return p;
 }
 
+/** A call may make more than one request (e.g. a coverage query): each went where it should. */
+function expectEach<T>(list: T[], value: T): void {
+  expect(list.length).toBeGreaterThan(0);
+  for (const x of list) expect(x).toEqual(value);
+}
+
 function reset(): void {
   proxy.connects.length = 0;
   proxy.forwarded.length = 0;
@@ -196,8 +202,8 @@ describe.skipIf(!HAS_OPENSSL)("the built server behind a proxy (openssl makes th
       NODE_EXTRA_CA_CERTS: certFile,
     });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(proxy.connects).toEqual([`127.0.0.1:${upstream.port}`]);
-    expect(upstream.keys).toEqual([CANARY_KEY]);
+    expectEach(proxy.connects, `127.0.0.1:${upstream.port}`);
+    expectEach(upstream.keys, CANARY_KEY);
     expect(proxy.seen().length).toBeGreaterThan(500);
     expect(proxy.seen()).not.toContain(CANARY_KEY);
     expect(proxy.seen()).not.toContain("preview_data");
@@ -212,7 +218,7 @@ describe.skipIf(!HAS_OPENSSL)("the built server behind a proxy (openssl makes th
       NODE_EXTRA_CA_CERTS: certFile,
     });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(proxy.connects).toEqual([`127.0.0.1:${upstream.port}`]);
+    expectEach(proxy.connects, `127.0.0.1:${upstream.port}`);
     expect(proxy.seen()).not.toContain(CANARY_KEY);
   });
 
@@ -225,7 +231,7 @@ describe.skipIf(!HAS_OPENSSL)("the built server behind a proxy (openssl makes th
       NODE_EXTRA_CA_CERTS: certFile,
     });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(upstream.keys).toEqual([CANARY_KEY]);
+    expectEach(upstream.keys, CANARY_KEY);
     expect(proxy.connects).toEqual([]);
   });
 
@@ -237,7 +243,7 @@ describe.skipIf(!HAS_OPENSSL)("the built server behind a proxy (openssl makes th
       HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`,
     });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(plainUpstream.keys).toEqual([CANARY_KEY]);
+    expectEach(plainUpstream.keys, CANARY_KEY);
     expect(proxy.connects).toEqual([]);
     expect(proxy.forwarded).toEqual([]);
   });
@@ -268,7 +274,7 @@ describe.skipIf(!HAS_OPENSSL)("the built server behind a proxy (openssl makes th
     expect(result.isError).toBe(true);
     const text = textOf(result);
     expect(text).toMatch(/proxy refused to open a tunnel .*HTTP 407/);
-    expect(proxy.connects).toHaveLength(1);
+    expectEach(proxy.connects, `127.0.0.1:${upstream.port}`);
     expect(upstream.keys).toEqual([]);
     expect(proxy.seen()).not.toContain(CANARY_KEY);
   });

@@ -3,19 +3,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CallLog } from "../../src/embedded/calls.js";
 import { createCallStore } from "../../src/embedded/engine.js";
 import {
-  type LocalBackend,
-  type LocalBackendOptions,
+  type EmbeddedListener,
+  type EmbeddedListenerOptions,
   MAX_BODY_BYTES,
   MISSING_START_DETAIL,
   type ObservedRequest,
   PREVIEW_DATA_PATH,
-  startLocalBackend,
+  startEmbeddedListener,
   TOO_FAR_IN_PAST_DETAIL,
 } from "../../src/embedded/listener.js";
 
 const NOW = Date.parse("2026-03-15T12:00:00Z");
 const DAY = 86_400_000;
-const KEY = "local-test-key-0123456789";
+const KEY = "embedded-test-key-0123456789";
 
 function call(id: number, timestamp: number, fields: Partial<CallLog> = {}): CallLog {
   return {
@@ -46,14 +46,14 @@ const CALLS = [
 ];
 const store = createCallStore(CALLS);
 
-let backend: LocalBackend | undefined;
+let backend: EmbeddedListener | undefined;
 afterEach(async () => {
   await backend?.close();
   backend = undefined;
 });
 
-async function start(opts: Partial<LocalBackendOptions> = {}): Promise<LocalBackend> {
-  backend = await startLocalBackend({ store, apiKey: KEY, mode: "demo", now: () => NOW, ...opts });
+async function start(opts: Partial<EmbeddedListenerOptions> = {}): Promise<EmbeddedListener> {
+  backend = await startEmbeddedListener({ store, apiKey: KEY, mode: "demo", now: () => NOW, ...opts });
   return backend;
 }
 
@@ -121,7 +121,7 @@ const BAR = {
   filters: LAST_7_DAYS,
 };
 
-describe("the local backend over HTTP on 127.0.0.1", () => {
+describe("the embedded listener over HTTP on 127.0.0.1", () => {
   it("listens on 127.0.0.1 at an ephemeral port and answers a valid query with the full body", async () => {
     const b = await start();
     expect(b.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -221,6 +221,33 @@ describe("the local backend over HTTP on 127.0.0.1", () => {
 
     const several = await post(b.url, { chart_type: "bar", field: "duration", filters: LAST_7_DAYS });
     expect(Object.keys(several.json as object).sort()).toEqual(["aggregation_function", "time_period"]);
+  });
+
+  it("refuses what the catalogue does not allow, naming the argument, before the engine runs", async () => {
+    const b = await start();
+    const keys = async (body: Record<string, unknown>) => {
+      const r = await post(b.url, { filters: LAST_7_DAYS, ...body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      return Object.keys(r.json as object);
+    };
+    expect(await keys({ ...BAR, field: "topic", aggregation_function: "avg" })).toEqual([
+      "aggregation_function",
+    ]);
+    expect(await keys({ chart_type: "line", field: "topic" })).toEqual(["chart_type"]);
+    expect(await keys({ chart_type: "pie", field: "colour" })).toEqual(["field"]);
+    expect(await keys({ chart_type: "pie" })).toEqual(["field"]);
+    const byAgent = { type: "field", field: "agent.id" };
+    expect(await keys({ chart_type: "pie", field: "topic", group_by: byAgent })).toEqual(["group_by"]);
+    expect(await keys({ chart_type: "stat", group_by: byAgent })).toEqual(["group_by"]);
+    expect(await keys({ ...BAR, group_by: { type: "field", field: "colour" } })).toEqual(["group_by"]);
+    expect(await keys({ ...BAR, group_by: { type: "bucket", interval: 10 } })).toEqual(["group_by"]);
+    expect(await keys({ ...BAR, filters: { field: "colour", op: "eq", value: "red" } })).toEqual(["filters"]);
+    expect(await keys({ ...BAR, filters: { field: "topic", op: "isnull", value: "maybe" } })).toEqual([
+      "filters",
+    ]);
+    expect(await keys({ ...BAR, dashboard_filters: { field: "id", op: "in", value: 3 } })).toEqual([
+      "dashboard_filters",
+    ]);
   });
 
   it("answers semantic errors only the data reveals (an enum metric as a bar chart)", async () => {

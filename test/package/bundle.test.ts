@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOOL_NAMES } from "../e2e/helpers.js";
 import { cleanEnv, listsOf, MCPB_CLI, ROOT, run } from "./helpers.js";
 
 interface Manifest {
@@ -72,6 +73,14 @@ describe("the MCP Bundle", () => {
     expect(manifest.server.mcp_config.args.join(" ")).toContain(manifest.server.entry_point);
   });
 
+  it("has a read-only switch: with it on, the server offers no tool that saves", async () => {
+    expect(manifest.user_config.read_only).toMatchObject({ type: "boolean", default: false });
+    expect(manifest.server.mcp_config.env.CEKURA_DISABLE_WRITE).toBe(ph("user_config.read_only"));
+    const { command, args, env } = launch({ api_key: "", demo: "true", read_only: "true" });
+    const { tools } = await listsOf(command, args, env);
+    expect(tools).toEqual(TOOL_NAMES.filter((t) => t !== "create_dashboard"));
+  });
+
   it("starts from the unpacked bundle alone and lists exactly the manifest's tools and prompts", async () => {
     const { command, args, env } = launch({ api_key: "", demo: "true" });
     const { tools, prompts } = await listsOf(command, args, env);
@@ -84,7 +93,7 @@ describe("the MCP Bundle", () => {
     const key = "sk-bundle-canary-5a1e";
     const { command, args, env } = launch({ api_key: key, demo: "false" });
     const { tools, stderr } = await listsOf(command, args, env);
-    expect(tools).toEqual(["preview_widget_data"]);
+    expect(tools).toEqual([...TOOL_NAMES]);
     expect(stderr()).toMatch(/live mode/);
     expect(stderr()).not.toContain(key);
   });

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOOL_NAMES } from "../e2e/helpers.js";
 import { cleanEnv, listsOf, ROOT, run } from "./helpers.js";
 
 const PKG = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
@@ -71,7 +72,7 @@ describe("the packed package", () => {
   it("its bin answers tools/list and prompts/list in demo mode over stdio", async () => {
     const bin = join(app, "node_modules", ".bin", Object.keys(PKG.bin)[0]!);
     const { tools, prompts, stderr } = await listsOf(bin, ["--demo"], cleanEnv());
-    expect(tools).toEqual(["preview_widget_data"]);
+    expect(tools).toEqual([...TOOL_NAMES]);
     expect(prompts.length).toBeGreaterThanOrEqual(4);
     expect(stderr()).not.toMatch(/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/);
   });

@@ -10,6 +10,7 @@ export const DIST_TESTS: readonly string[] = [
   "test/hardening/cancel-and-concurrency.test.ts",
   "test/hardening/lifecycle.test.ts",
   "test/hardening/secrets.test.ts",
+  "test/hardening/secrets-dashboards.test.ts",
   "test/hardening/upstream-faults.test.ts",
 ];
 

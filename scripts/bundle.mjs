@@ -1,11 +1,11 @@
 // `npm run bundle`: the MCP Bundle (.mcpb) for one-click install in Claude Desktop, built from
-// dist/main.js (run `npm run build` first; the npm script does) and mcpb/manifest.json.
+// dist/main.js and dist/server.js (run `npm run build` first; the npm script does) and mcpb/manifest.json.
 //
 //   node scripts/bundle.mjs [--out DIR]     (default DIR: bundle/, gitignored)
 //
 // The manifest's tools and prompts are asked from the built server itself (tools/list and
 // prompts/list in demo mode), so they cannot drift from the code. The bundle holds the manifest,
-// server/main.js (the one-file build: no node_modules) and a package.json that marks it ESM.
+// server/main.js and server/server.js (the bin and the one-file build: no node_modules) and a package.json that marks it ESM.
 // `mcpb validate` checks the manifest and `mcpb pack` zips the folder.
 import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -17,6 +17,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist", "main.js");
+/** The bin imports the bundle beside it. */
+const DIST_SERVER = join(ROOT, "dist", "server.js");
 export const MCPB_CLI = join(ROOT, "node_modules", "@anthropic-ai", "mcpb", "dist", "cli", "cli.js");
 export const BUNDLE_NAME = "cekura-dashboards-mcp.mcpb";
 
@@ -81,6 +83,7 @@ export async function buildBundle(outDir = join(ROOT, "bundle")) {
     await mkdir(join(stage, "server"));
     await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     await copyFile(DIST, join(stage, "server", "main.js"));
+    await copyFile(DIST_SERVER, join(stage, "server", "server.js"));
     // Node reads server/main.js as ESM only with "type": "module" above it (or by detection).
     const pkg = { name: manifest.name, version: manifest.version, private: true, type: "module" };
     await writeFile(join(stage, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);

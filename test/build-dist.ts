@@ -1,7 +1,7 @@
 /**
  * Global setup of the "dist" test tier: makes sure dist/ is built from the sources as they are now,
  * so no run, targeted ones included (`npx vitest run test/e2e`), tests an old build. It builds
- * unless dist/main.js is the very file it built last from inputs with the same content (a hash of
+ * unless dist/main.js and dist/server.js are the very files it built last from inputs with the same content (a hash of
  * src/, prompts/, the build script and the package files), recorded in node_modules/.cache/.
  */
 import { spawnSync } from "node:child_process";
@@ -14,6 +14,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const INPUTS = ["src", "prompts", "scripts/build.mjs", "package.json", "package-lock.json", "tsconfig.json"];
 const RECORD = join(ROOT, "node_modules", ".cache", "cekura-dist-build.json");
 const BIN = join(ROOT, "dist", "main.js");
+/** The bundle the bin imports. */
+const SERVER = join(ROOT, "dist", "server.js");
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
@@ -31,12 +33,14 @@ function inputsHash(): string {
 }
 
 const fileHash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+/** The built files' hash: the bin and the bundle it imports. */
+const builtHash = () => (existsSync(BIN) && existsSync(SERVER) ? `${fileHash(BIN)}:${fileHash(SERVER)}` : "");
 
 export function setup(): void {
   const inputs = inputsHash();
   try {
     const last = JSON.parse(readFileSync(RECORD, "utf8")) as { inputs: string; bin: string };
-    if (last.inputs === inputs && existsSync(BIN) && last.bin === fileHash(BIN)) return;
+    if (last.inputs === inputs && last.bin !== "" && last.bin === builtHash()) return;
   } catch {
     // no record yet: build
   }
@@ -49,5 +53,5 @@ export function setup(): void {
     throw new Error(`scripts/build.mjs failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ""})`);
   }
   mkdirSync(dirname(RECORD), { recursive: true });
-  writeFileSync(RECORD, JSON.stringify({ inputs, bin: fileHash(BIN) }));
+  writeFileSync(RECORD, JSON.stringify({ inputs, bin: builtHash() }));
 }

@@ -1,7 +1,7 @@
 /**
  * The published package installs alone: `npm pack`, then `npm install` of the tarball into an
  * empty folder with an empty cache and --offline (so nothing can come from a registry), then the
- * installed bin answers tools/list in demo mode. dist/main.js is one bundle: no runtime dependency.
+ * installed bin answers tools/list in demo mode. dist/server.js is one bundle: no runtime dependency.
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,6 +1,6 @@
 /**
  * The widget engine of the embedded backend: computes the body of
- * `POST /dashboards/widgets/preview_data/` (reference §3) over a CallStore.
+ * `POST /dashboards/widgets/preview_data/` (docs/cekura-api.md §3) over a CallStore.
  *
  * Where upstream is silent the rules are ours; each is marked ASSUMPTION where it is implemented
  * and listed in ENGINE_ASSUMPTIONS for the documentation.

@@ -1,6 +1,6 @@
 /**
  * The embedded backend's HTTP listener: `POST /dashboards/widgets/preview_data/` on 127.0.0.1
- * at an ephemeral port, speaking the Cekura contract (reference §1 and §3) with Django REST
+ * at an ephemeral port, speaking the Cekura contract (docs/cekura-api.md §1 and §3) with Django REST
  * Framework-style error bodies, so the upstream client talks to it exactly as to the service.
  *
  * Order of checks (as DRF: routing, then authentication, then the method, then the body):
@@ -213,7 +213,7 @@ export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBacke
         non_field_errors: [`Invalid data. Expected a dictionary, but got ${describeType(body)}.`],
       });
     }
-    // `metadata` in a widget body is front-end layout data (reference §1): accepted and ignored.
+    // `metadata` in a widget body is front-end layout data (docs/cekura-api.md §1): accepted and ignored.
     const { metadata: _layout, ...args } = body;
 
     const now = clock();

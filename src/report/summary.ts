@@ -479,7 +479,7 @@ function pieSummary(slices: readonly PieSlice[], ctx: SummaryContext): SummaryPa
 // ---------------------------------------------------------------------------------------------- stat
 
 function statSummary(stat: StatData, ctx: SummaryContext): SummaryPart {
-  // ASSUMPTION (reference §3: our local backend's rule, undocumented upstream): success_rate is a
+  // ASSUMPTION (docs/cekura-api.md §3, our rule; undocumented upstream): success_rate is a
   // fraction 0..1 and p95_latency is in milliseconds. The percentage is shown only when in 0..1.
   const durationUnit = unitOf("duration");
   const missing = "not in the response";

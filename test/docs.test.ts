@@ -12,8 +12,8 @@ import { LISTENER_ASSUMPTIONS } from "../src/embedded/listener.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const read = (p: string) => readFileSync(resolve(ROOT, p), "utf8");
 
-describe("docs/local-backend.md", () => {
-  const page = read("docs/local-backend.md");
+describe("docs/embedded-backend.md", () => {
+  const page = read("docs/embedded-backend.md");
   it.each([...ENGINE_ASSUMPTIONS, ...LISTENER_ASSUMPTIONS])("states: %s", (rule) => {
     expect(page).toContain(`- ${rule}\n`);
   });
@@ -122,7 +122,7 @@ describe("citations stay inside the repository", () => {
     expect(landsInRepo("src/widget/catalogue.ts", "../shared/reference/cekura-widgets-api.md")).toBe(
       "not in the repo",
     );
-    expect(landsInRepo("docs/local-backend.md", "../../shared/x.md")).toBe("outside the repo");
+    expect(landsInRepo("docs/embedded-backend.md", "../../shared/x.md")).toBe("outside the repo");
     expect(landsInRepo("src/upstream/client.ts", "../shared/errors.js")).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ import { computeWidget } from "../src/embedded/engine.js";
 import { createCallStore } from "../src/embedded/store.js";
 import { createBackendProvider } from "../src/server/backend.js";
 import { createLogger } from "../src/server/logging.js";
-import { previewWidgetData } from "../src/server/tools/preview-widget-data.js";
+import { handlePreviewWidgetData } from "../src/server/tools/preview-widget-data.js";
 import { validateWidgetQuery } from "../src/widget/validate.js";
 import { RIGHT_CALLS, WRONG_CALLS } from "./fixtures/questions.js";
 
@@ -46,7 +46,7 @@ afterAll(() => backend.close());
 
 describe("right calls against the demo backend", () => {
   it.each(RIGHT_CALLS.map((c) => [c.question, c] as const))("%s", async (_q, c) => {
-    const r = await previewWidgetData(deps, c.arguments);
+    const r = await handlePreviewWidgetData(deps, c.arguments);
     expect(r.isError, text(r)).toBeFalsy();
     expectValidResult(r);
     expect(r.content[0]?.text).toContain("DEMO");
@@ -58,7 +58,7 @@ describe("right calls against the demo backend", () => {
 
 describe("wrong calls through the tool", () => {
   it.each(WRONG_CALLS.map((c) => [c.question, c] as const))("%s", async (_q, c) => {
-    const r = await previewWidgetData(deps, c.arguments);
+    const r = await handlePreviewWidgetData(deps, c.arguments);
     expect(r.isError).toBe(true);
     expectValidResult(r);
     expect(text(r)).toMatch(/^invalid_arguments: /);

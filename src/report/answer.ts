@@ -7,8 +7,10 @@
  * bounded, and the raw data is cut to whole leading items so that both of its copies fit.
  */
 import type { ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { DEFAULT_BUDGET_CHARS } from "../shared/limits.js";
 import { CHART_TYPES } from "../widget/catalogue.js";
-import { isPlainObject, type PreviewResponse } from "../widget/response.js";
+import type { PreviewResponse } from "../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../widget/types.js";
 import { boundValue, countEntries, fitObjectPrefix, fitPrefix, twoCopiesSize } from "./budget.js";
 import { type DataSource, describeQuery, describeSource } from "./describe.js";
@@ -16,8 +18,6 @@ import { cut, oneLine } from "./format.js";
 import { summarise } from "./summary.js";
 
 export type { DataSource } from "./describe.js";
-
-export const DEFAULT_BUDGET_CHARS = 24_000;
 
 export interface AnswerInput {
   query: WidgetQuery;

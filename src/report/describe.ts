@@ -4,7 +4,7 @@ import { roleOf } from "../widget/time.js";
 import { type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
 import { cut, oneLine } from "./format.js";
 
-export type DataSource = { kind: "live" } | { kind: "demo" } | { kind: "local"; label: string };
+export type DataSource = { kind: "live" } | { kind: "demo" } | { kind: "file"; label: string };
 
 /** The source in plain words; also `structuredContent.source`. */
 export function describeSource(source: DataSource): string {
@@ -13,7 +13,7 @@ export function describeSource(source: DataSource): string {
       return "live Cekura API";
     case "demo":
       return "built-in DEMO data, not your Cekura account";
-    case "local":
+    case "file":
       return `local file ${oneLine(source.label, 200)}, not your live Cekura data`;
   }
 }

@@ -1,20 +1,6 @@
 /** The arithmetic of the report: percentiles and how bar buckets combine into an overall figure. */
+import { percentilePosition } from "../shared/percentile.js";
 import type { BarBucket } from "../widget/response.js";
-
-/**
- * Continuous percentile of ascending `sorted` values, like PostgreSQL's `percentile_cont`:
- * linear interpolation between the two closest ranks at position p·(n−1).
- */
-export function percentileCont(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const pos = Math.min(Math.max(p, 0), 1) * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
 
 export interface Overall {
   /** The figure for the whole window; null when it cannot be computed (see `reason`). */
@@ -137,12 +123,12 @@ export function percentilesCont(values: Float64Array, ps: readonly number[]): nu
   if (n === 0) return ps.map(() => Number.NaN);
   let left = 0;
   return ps.map((p) => {
-    const pos = Math.min(Math.max(p, 0), 1) * (n - 1);
+    const pos = percentilePosition(p, n);
     const lo = Math.floor(pos);
     selectInPlace(values, lo, left, n - 1);
     left = lo; // everything before lo is ≤ values[lo]: later (larger) p need not look there
     const a = values[lo] as number;
-    // + 0 as in percentileCont's a + (b − a)·0: -0 becomes 0, so both agree to the bit.
+    // + 0 as in percentileCont (src/shared/percentile.ts): -0 reads 0, so both agree to the bit.
     if (pos === lo) return a + 0;
     let b = Number.POSITIVE_INFINITY;
     for (let i = lo + 1; i < n; i++) if ((values[i] as number) < b) b = values[i] as number;

@@ -3,11 +3,11 @@
  * and the same figures as a JSON object. Figures are always computed over ALL the data, whatever
  * the tables or the raw data show.
  */
+import { isPlainObject } from "../shared/json.js";
 import { findPlotField } from "../widget/catalogue.js";
 import {
   type BarBucket,
   type GroupedBarBucket,
-  isPlainObject,
   type LinePoint,
   type PieSlice,
   readAll,

@@ -86,7 +86,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
         });
       }
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
-      source = { kind: "local", label: basename(file) };
+      source = { kind: "file", label: basename(file) };
     }
     const client = createEmbeddedClient(createCallStore(calls));
     closers.push(() => client.close());

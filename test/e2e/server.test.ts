@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoCalls } from "../../src/embedded/dataset.js";
-import { type LocalBackend, startLocalBackend } from "../../src/embedded/listener.js";
+import { type EmbeddedListener, startEmbeddedListener } from "../../src/embedded/listener.js";
 import { createCallStore } from "../../src/embedded/store.js";
 import {
   BIN,
@@ -27,12 +27,12 @@ interface Seen {
   body: string;
 }
 
-let backend: LocalBackend;
+let backend: EmbeddedListener;
 const seen: Seen[] = [];
 let server: SpawnedServer;
 
 beforeAll(async () => {
-  backend = await startLocalBackend({
+  backend = await startEmbeddedListener({
     store: createCallStore(generateDemoCalls({ count: 3000, seed: 7 })),
     apiKey: CANARY_KEY,
     mode: "demo",

@@ -118,7 +118,7 @@ describe("the line saying what was asked", () => {
     expect(summaryOf(demo)).toContain("Source: built-in DEMO data, not your Cekura account");
     expect(summaryOf(demo)).toContain(note);
     expect(demo.structuredContent.source).toBe("built-in DEMO data, not your Cekura account");
-    const local = answer(query, [], { source: { kind: "local", label: "calls.json" } });
+    const local = answer(query, [], { source: { kind: "file", label: "calls.json" } });
     expect(summaryOf(local)).toContain("Source: local file calls.json, not your live Cekura data");
     expect(summaryOf(answer(query, []))).not.toContain("Source:");
   });

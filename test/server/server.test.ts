@@ -23,7 +23,7 @@ const CANARY = "sk-canary-inmemory-5d1e7b3f9a2c";
 /** A backend whose every call fails with an error whose message holds the key. */
 function failingBackend(): BackendProvider {
   const client: UpstreamClient = {
-    previewWidgetData: async () => {
+    postPreviewData: async () => {
       throw new Error(`socket hang up while sending X-CEKURA-API-KEY ${CANARY}`);
     },
     close: async () => {},

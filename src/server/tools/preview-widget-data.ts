@@ -6,6 +6,7 @@
 
 import { buildAnswer, errorAnswer } from "../../report/index.js";
 import { holdsSecret, type Redactor, redactDeep } from "../../shared/redact.js";
+import { IN_LIST_MAX_VALUES, MAX_FILTER_DEPTH, TEXT_VALUE_MAX_LENGTH } from "../../widget/catalogue.js";
 import { INPUT_JSON_SCHEMA } from "../../widget/published-schema.js";
 import { parsePreviewResponse } from "../../widget/response.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
@@ -48,8 +49,8 @@ export function toolDefinition() {
 
 /**
  * Bounds far above any real widget query (a handful of arguments, at most a few thousand values,
- * strings of at most 1000 characters), checked in time proportional to the bounds, not to the
- * input, before validation: a megabyte string, a 100k-item list, 1000-deep nesting or an object
+ * strings of at most TEXT_VALUE_MAX_LENGTH characters), checked in time proportional to the bounds, not
+ * to the input, before validation: a megabyte string, a 100k-item list, 1000-deep nesting or an object
  * with thousands of keys is refused at once instead of being walked, printed and spell-checked
  * (which costs hundreds of ms of CPU per call, or a stack overflow).
  */
@@ -101,7 +102,7 @@ function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolRe
   return redactDeep(result, redact) as ToolResult;
 }
 
-export async function previewWidgetData(
+export async function handlePreviewWidgetData(
   deps: PreviewToolDeps,
   args: unknown,
   signal?: AbortSignal,
@@ -121,7 +122,7 @@ export async function previewWidgetData(
         message:
           `The arguments are far larger than any widget query (${oversize}); nothing was sent. ` +
           "A query is a few arguments: chart_type, field, and filters with a handful of conditions " +
-          "(text values of at most 1000 characters, in-lists of at most 1000 values, groups nested at most 8 deep). " +
+          `(text values of at most ${TEXT_VALUE_MAX_LENGTH} characters, in-lists of at most ${IN_LIST_MAX_VALUES} values, groups nested at most ${MAX_FILTER_DEPTH} deep). ` +
           "Send a smaller call.",
       });
     }
@@ -138,7 +139,7 @@ export async function previewWidgetData(
       return out(errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) }));
     }
 
-    const reply = await client.previewWidgetData(checked.query, signal ? { signal } : {});
+    const reply = await client.postPreviewData(checked.query, signal ? { signal } : {});
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
       return out(errorAnswer(reply.error));

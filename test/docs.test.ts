@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DASHBOARD_ASSUMPTIONS } from "../src/embedded/dashboards.js";
 import { ENGINE_ASSUMPTIONS } from "../src/embedded/engine.js";
 import { LISTENER_ASSUMPTIONS } from "../src/embedded/listener.js";
 
@@ -14,9 +15,12 @@ const read = (p: string) => readFileSync(resolve(ROOT, p), "utf8");
 
 describe("docs/embedded-backend.md", () => {
   const page = read("docs/embedded-backend.md");
-  it.each([...ENGINE_ASSUMPTIONS, ...LISTENER_ASSUMPTIONS])("states: %s", (rule) => {
-    expect(page).toContain(`- ${rule}\n`);
-  });
+  it.each([...ENGINE_ASSUMPTIONS, ...LISTENER_ASSUMPTIONS, ...DASHBOARD_ASSUMPTIONS])(
+    "states: %s",
+    (rule) => {
+      expect(page).toContain(`- ${rule}\n`);
+    },
+  );
 });
 
 // Built from parts so that this file does not match its own patterns.

@@ -26,13 +26,17 @@ export function combineBuckets(buckets: readonly BarBucket[], aggregation: strin
   const none = (method: string, reason: string): Overall => ({ value: null, samples, method, reason });
   if (aggregation === undefined)
     return none("unknown", "the aggregation is not known, so the buckets cannot be combined");
-  if (PERCENTILE_RE.test(aggregation)) {
+  if (PERCENTILE_RE.test(aggregation) && !(buckets.length === 1 && values.length === 1)) {
     return none(
       "none",
       `percentiles don't combine: the ${aggregation} of each bucket says nothing exact about the ${aggregation} of the whole window; ask a line chart of the same field for the window's percentiles`,
     );
   }
   if (values.length === 0) return none(aggregation, "no bucket has a value");
+  // One bucket covers the whole window: its figure is the overall one, percentiles included.
+  if (buckets.length === 1 && values.length === 1) {
+    return { value: (values[0] as { value: number }).value, samples, method: "the only bucket" };
+  }
   switch (aggregation) {
     case "count":
       return { value: values.reduce((s, b) => s + b.value, 0), samples, method: "sum of counts" };
@@ -71,11 +75,15 @@ export function combineBuckets(buckets: readonly BarBucket[], aggregation: strin
   }
 }
 
-/** Index of the highest and lowest value (first one on ties); -1 when no value. */
-export function peakAndTrough(buckets: readonly BarBucket[]): { peak: number; trough: number } {
+/** Index of the highest and lowest value (first one on ties), skipping `excluded` indices; -1 when no value. */
+export function peakAndTrough(
+  buckets: readonly BarBucket[],
+  excluded?: readonly boolean[],
+): { peak: number; trough: number } {
   let peak = -1;
   let trough = -1;
   for (let i = 0; i < buckets.length; i++) {
+    if (excluded?.[i]) continue;
     const v = buckets[i]?.value;
     if (v === null || v === undefined) continue;
     if (peak < 0 || v > (buckets[peak]?.value as number)) peak = i;

@@ -43,6 +43,22 @@ const periodFor = (days: string) => (Number(days) <= 2 ? "hour" : "day");
 /** Fields explain-drop can compare: those a bar chart can aggregate without a metric id. */
 const DROP_FIELDS = PLOT_FIELDS.filter((f) => !f.requiresMetric && f.name !== "agent_id");
 
+/** Whole weeks (Monday to Sunday, UTC) a weekly widget previews: as many as the 30-day limit allows at any weekday. */
+const WHOLE_WEEKS = 3;
+
+/**
+ * The last WHOLE_WEEKS whole weeks before the current one, as `today-Nd` offsets: the start is a
+ * Monday's 00:00 and the end (lte) the last Sunday's 23:59:59, so no week bucket is partial.
+ */
+function wholeWeeks(now: number): TemplateVars {
+  const sinceMonday = (new Date(now).getUTCDay() + 6) % 7;
+  return {
+    weeks_start_days: String(sinceMonday + 7 * WHOLE_WEEKS),
+    weeks_end_days: String(sinceMonday + 1),
+    whole_weeks: String(WHOLE_WEEKS),
+  };
+}
+
 const SPECS: Readonly<Record<string, PromptSpec>> = {
   "call-health-report": {
     text: callHealthReport,
@@ -52,6 +68,7 @@ const SPECS: Readonly<Record<string, PromptSpec>> = {
   "draft-dashboard": {
     text: draftDashboard,
     kinds: { goal: "text", agent_id: "id" },
+    derive: (_a, now) => wholeWeeks(now),
   },
   "investigate-metric": {
     text: investigateMetric,
@@ -203,6 +220,7 @@ export function getMcpPrompt(
   name: string,
   args: Readonly<Record<string, string>> | undefined,
   now: number,
+  opts: { writes: boolean } = { writes: true },
 ): { description: string; messages: { role: "user"; content: { type: "text"; text: string } }[] } {
   const prompt = PROMPTS.find((p) => p.info.name === name);
   if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${MCP_PROMPT_NAMES.join(", ")}.`);
@@ -233,6 +251,7 @@ export function getMcpPrompt(
     ...Object.fromEntries(info.arguments.map((a) => [a.name, checked[a.name] ?? ""])),
     ...spec.derive?.(checked, now),
     answer_style: answerStyle.trim(),
+    can_save: opts.writes,
     max_window_days: String(UPSTREAM_MAX_WINDOW_DAYS),
   };
   for (const [key, snippet] of prompt.snippets) vars[key] = fillTemplate(snippet, vars);

@@ -17,6 +17,7 @@ import {
   runRaw,
   type SpawnedServer,
   spawnServer,
+  TOOL_NAMES,
   textOf,
 } from "./helpers.js";
 
@@ -55,9 +56,9 @@ const SUCCESS_PER_DAY = {
 };
 
 describe("the built server over stdio", () => {
-  it("lists exactly one tool, with explicit annotations and a portable schema", async () => {
+  it("lists the preview tool first, with explicit annotations and a portable schema", async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["preview_widget_data"]);
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     const tool = tools[0]!;
     expect(tool.title).toBeTruthy();
     expect(tool.annotations).toMatchObject({
@@ -79,8 +80,14 @@ describe("the built server over stdio", () => {
       arguments: { ...SUCCESS_PER_DAY, chart_type: "Bar" },
     })) as CallToolResult;
     expect(r.isError).toBeFalsy();
-    expect(seen).toHaveLength(1);
-    const req = seen[0]!;
+    // The chart's request and, beside it, a stat with the same filters (the coverage line).
+    expect(seen).toHaveLength(2);
+    const bodies = seen.map((s) => JSON.parse(s.body) as Record<string, unknown>);
+    const req = seen[bodies.findIndex((b) => b.chart_type === "bar")]!;
+    expect(bodies.find((b) => b.chart_type === "stat")).toEqual({
+      chart_type: "stat",
+      filters: SUCCESS_PER_DAY.filters,
+    });
     expect(req.method).toBe("POST");
     expect(req.url).toBe("/dashboards/widgets/preview_data/");
     expect(req.headers["x-cekura-api-key"]).toBe(CANARY_KEY);
@@ -145,11 +152,11 @@ describe("the built server over stdio", () => {
 });
 
 describe("without a key", () => {
-  it("starts, lists its tool, and answers a call with how to set the key", async () => {
+  it("starts, lists its tools, and answers a call with how to set the key", async () => {
     const s = await spawnServer({ env: { CEKURA_BASE_URL: backend.url } });
     try {
       const { tools } = await s.client.listTools();
-      expect(tools).toHaveLength(1);
+      expect(tools).toHaveLength(5);
       const r = (await s.client.callTool({
         name: "preview_widget_data",
         arguments: SUCCESS_PER_DAY,

@@ -19,10 +19,27 @@ const textOf = (name: string, args: Record<string, string> = {}) => {
   return r.messages[0]!.content.text;
 };
 
-/** Every ```json block of a rendered prompt as tool calls (an array is a list of bodies). */
-function callsIn(text: string): Record<string, unknown>[] {
+type Body = Record<string, unknown>;
+
+/**
+ * Every ```json block of a rendered prompt as preview calls. A create_dashboard call gives its
+ * widgets, each with the dashboard's filters; a new dashboard's body gives its filters to the
+ * widget bodies (an array) that follow it.
+ */
+function callsIn(text: string): Body[] {
   const blocks = [...text.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as unknown);
-  return blocks.flatMap((b) => (Array.isArray(b) ? b : [b])) as Record<string, unknown>[];
+  let dashboardFilters: unknown;
+  return blocks.flatMap((b): Body[] => {
+    if (Array.isArray(b)) return (b as Body[]).map((w) => ({ ...w, dashboard_filters: dashboardFilters }));
+    const o = b as Body;
+    if (Array.isArray(o.widgets))
+      return (o.widgets as Body[]).map((w) => ({ ...w, dashboard_filters: o.filters }));
+    if (o.chart_type === undefined) {
+      dashboardFilters = o.filters;
+      return [];
+    }
+    return [o];
+  });
 }
 
 function expectValidCalls(text: string, opts: ValidateOptions = LIVE): Record<string, unknown>[] {
@@ -46,6 +63,7 @@ const conditionsOf = (call: Record<string, unknown>): unknown[] => {
     else if (f) out.push(f);
   };
   walk(call.filters);
+  walk(call.dashboard_filters);
   return out;
 };
 const AGENT = (id: number) => ({ field: "agent.id", op: "eq", value: id });
@@ -90,11 +108,11 @@ describe("prompts/list", () => {
 });
 
 describe("call-health-report", () => {
-  it("prescribes valid calls over now-{days}d, for all agents and per agent", () => {
+  it("prescribes valid calls over today-{days}d (whole days), for all agents and per agent", () => {
     const calls = expectValidCalls(textOf("call-health-report", { days: "12" }));
     expect(calls.length).toBeGreaterThanOrEqual(6);
     for (const c of calls) {
-      expect(JSON.stringify(c)).toContain('"value":"now-12d"');
+      expect(JSON.stringify(c)).toContain('"value":"today-12d"');
       expect(conditionsOf(c)).not.toContainEqual(expect.objectContaining({ field: "agent.id" }));
     }
     expect(calls.some((c) => JSON.stringify(c.group_by) === '{"type":"field","field":"agent.id"}')).toBe(
@@ -145,16 +163,47 @@ describe("call-health-report", () => {
 });
 
 describe("draft-dashboard", () => {
-  it("offers valid candidate widgets and a valid proposal shape", () => {
+  it("looks at existing dashboards, previews valid widgets and saves them with create_dashboard", () => {
     const text = textOf("draft-dashboard", { goal: "spot failing calls early" });
     expect(text).toContain('"spot failing calls early"');
     expect(text).toMatch(/4 to 8 widgets/);
-    expect(text).toContain("POST /dashboards/widgets/");
+    expect(text.indexOf("list_dashboards")).toBeLessThan(text.indexOf("preview_widget_data"));
+    expect(text).toContain("create_dashboard");
+    expect(text).not.toContain("POST /dashboards/widgets/");
     const calls = expectValidCalls(text);
     expect(calls.length).toBeGreaterThanOrEqual(8);
-    const proposal = calls.filter((c) => c.dashboard !== undefined);
+    const saved = calls.filter((c) => c.name !== undefined);
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("ends with the JSON bodies when writes are switched off", () => {
+    const r = getMcpPrompt("draft-dashboard", { goal: "spot failing calls early" }, NOW, { writes: false });
+    const text = r.messages[0]!.content.text;
+    expect(text).toContain("POST /dashboards/widgets/");
+    expect(text).toContain("POST /dashboards/dashboards/");
+    expect(text).not.toContain("create_dashboard");
+    const proposal = expectValidCalls(text).filter((c) => c.dashboard !== undefined);
     expect(proposal.length).toBeGreaterThanOrEqual(1);
     for (const body of proposal) expect(body.name).toEqual(expect.any(String));
+  });
+
+  it("previews the weekly per-agent widget over whole weeks, Monday to Sunday, on any weekday", () => {
+    for (let day = 0; day < 7; day++) {
+      const now = Date.parse("2026-11-23T12:00:00Z") + day * DAY; // Monday + day
+      const text = getMcpPrompt("draft-dashboard", { goal: "weekly review" }, now).messages[0]!.content.text;
+      const weekly = callsIn(text).find((c) => c.time_period === "week" && c.group_by !== undefined)!;
+      const result = validateWidgetQuery(weekly, { ...LIVE, now });
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      const start = new Date(result.window.start!);
+      const end = new Date(result.window.end!);
+      expect(start.getUTCDay()).toBe(1);
+      expect(start.toISOString()).toMatch(/T00:00:00/);
+      expect(end.getUTCDay()).toBe(0);
+      expect(end.toISOString()).toMatch(/T23:59:59/);
+      expect(end.getTime()).toBeLessThan(now);
+      expect(Math.round((end.getTime() + 1000 - start.getTime()) / (7 * DAY))).toBe(3);
+    }
   });
 
   it("scopes every widget to the agent when agent_id is given", () => {
@@ -178,7 +227,7 @@ describe("investigate-metric", () => {
   it("uses the metric id everywhere, 14 days by default, with same_row for low scores", () => {
     const text = textOf("investigate-metric", { metric_id: "103" });
     const calls = expectValidCalls(text);
-    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"now-14d"');
+    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"today-14d"');
     const plotted = calls.filter((c) => c.field === "metric_evaluations.value");
     expect(plotted.length).toBeGreaterThanOrEqual(3);
     for (const c of plotted) expect(c.metric).toBe(103);
@@ -191,7 +240,7 @@ describe("investigate-metric", () => {
 
   it("takes days", () => {
     const calls = expectValidCalls(textOf("investigate-metric", { metric_id: "101", days: "30" }));
-    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"now-30d"');
+    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"today-30d"');
   });
 
   it("refuses a missing or non-integer metric_id", () => {

@@ -12,7 +12,15 @@ import { parsePreviewResponse } from "../../widget/response.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logging.js";
-import { TOOL_DESCRIPTION } from "../model-texts.js";
+import { OLDER_THAN_30_DAYS, TOOL_DESCRIPTION } from "../model-texts.js";
+import {
+  coverageQuery,
+  discoveryQuery,
+  existingValues,
+  isEmptyData,
+  type Send,
+  totalCalls,
+} from "./answer-extras.js";
 
 export const TOOL_NAME = "preview_widget_data";
 
@@ -97,7 +105,7 @@ export function oversizeArguments(args: unknown): string | undefined {
  * inside the data (a label, a key) or the model pasted it into the arguments. Every string is
  * checked first (one pass, nothing allocated), so only an answer that holds a secret is copied.
  */
-function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolResult {
+export function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolResult {
   if (!redact || !holdsSecret(result, redact)) return result;
   return redactDeep(result, redact) as ToolResult;
 }
@@ -136,10 +144,21 @@ export async function handlePreviewWidgetData(
     });
     if (!checked.ok) {
       deps.logger.debug("Refused a call before sending", { issues: checked.issues.length });
-      return out(errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) }));
+      const message = describeIssues(checked.issues);
+      return out(
+        errorAnswer({
+          category: "invalid_arguments",
+          message: checked.tooFarInPast ? `${message}\n${OLDER_THAN_30_DAYS}` : message,
+        }),
+      );
     }
 
-    const reply = await client.postPreviewData(checked.query, signal ? { signal } : {});
+    const send: Send = (q) => client.postPreviewData(q, signal ? { signal } : {});
+    const pendingReply = send(checked.query);
+    // Coverage: a stat with the same filters, in parallel, under the same signal and deadline.
+    const stat = coverageQuery(checked.query);
+    const pendingTotal = stat ? totalCalls(send(stat)) : Promise.resolve(undefined);
+    const reply = await pendingReply;
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
       return out(errorAnswer(reply.error));
@@ -155,6 +174,11 @@ export async function handlePreviewWidgetData(
         `No start time was given, so every call in the file counts: ${span.calls} calls from ${span.start} to ${span.end} (UTC).`,
       ];
     }
+    const found = isEmptyData(response.value.data) ? discoveryQuery(checked.query) : undefined;
+    const [total, existing] = await Promise.all([
+      pendingTotal,
+      found ? existingValues(send, found) : Promise.resolve(undefined),
+    ]);
     const answer = buildAnswer({
       query: checked.query,
       window,
@@ -162,6 +186,12 @@ export async function handlePreviewWidgetData(
       source,
       notes,
       budgetChars: deps.budgetChars,
+      now,
+      extras: {
+        ...(total !== undefined ? { totalCalls: total } : {}),
+        ...(existing ? { existing } : {}),
+        ...(backend.value.agentNames ? { agentNames: backend.value.agentNames } : {}),
+      },
     });
     deps.logger.debug("Answered", {
       chart: checked.query.chart_type,

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { DIST_GLOBS } from "./test/tiers.js";
 
 export default defineConfig({
   plugins: [
@@ -12,9 +13,17 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Catastrophe bounds: the slowest tests take ~10 s on a busy 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: "forks",
+    // Two tiers (test/tiers.ts): `npm run test:fast` runs "fast" only; `npm test` runs both.
+    projects: [
+      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: DIST_GLOBS } },
+      {
+        extends: true,
+        test: { name: "dist", include: DIST_GLOBS, globalSetup: ["test/build-dist.ts"] },
+      },
+    ],
   },
 });

@@ -173,6 +173,10 @@ describe("README", () => {
     expect(body.split("\n").length).toBeLessThanOrEqual(3);
     expect(body).toContain("(docs/performance.md)");
     expect(read("docs/performance.md")).toContain("npm run bench");
+    // The measured tables live there, one per Node version.
+    const perf = read("docs/performance.md");
+    expect(perf).toMatch(/^Node 20\.[\s\S]*\| start-up: spawn → tools\/list answer/m);
+    expect(perf).toMatch(/^Node 22\.[\s\S]*\| start-up: spawn → tools\/list answer/m);
   });
 });
 

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { buildViewHtml, VIEW_TEMPLATE } from "./scripts/build-view.mjs";
 
 export default defineConfig({
   plugins: [
@@ -7,6 +8,15 @@ export default defineConfig({
       name: "markdown-as-text",
       transform(code: string, id: string) {
         if (id.endsWith(".md")) return { code: `export default ${JSON.stringify(code)};`, map: null };
+        return undefined;
+      },
+    },
+    {
+      // Same as viewHtmlPlugin in scripts/build.mjs: src/view/chart.html imports as the built view.
+      name: "view-html",
+      enforce: "pre" as const,
+      async load(id: string) {
+        if (id.split("?")[0] === VIEW_TEMPLATE) return { code: `export default ${JSON.stringify(await buildViewHtml())};`, map: null };
         return undefined;
       },
     },

@@ -2,7 +2,8 @@
  * The one-shot CLI: `cekura-dashboards-mcp preview --chart bar --field success --agg avg
  * --period day --last 7d [--demo | --data FILE]` or `--json '{...}'`. It runs the very handler
  * the MCP tool runs and prints the same answer: the markdown summary (or, with --format json,
- * the structured answer) on stdout; an error on stderr with exit code 1.
+ * the structured answer) on stdout; an error on stderr with exit code 1. With --html FILE it
+ * also writes the answer as a chart page (the MCP App view, standalone).
  */
 import { createBackendProvider } from "../server/backend.js";
 import { createLogger } from "../server/logging.js";
@@ -68,6 +69,20 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
     if (result.isError) {
       process.stderr.write(`${result.content.map((c) => c.text).join("\n")}\n`);
       return 1;
+    }
+    if (flags.html !== undefined) {
+      const { standalonePage } = await import("./html-page.js");
+      const { writeFile } = await import("node:fs/promises");
+      try {
+        await writeFile(flags.html, await standalonePage(built.value, result));
+      } catch (e) {
+        const why = e instanceof Error && "code" in e ? String(e.code) : "write failed";
+        process.stderr.write(
+          `cekura-dashboards-mcp: could not write ${JSON.stringify(flags.html)} (${why}).\n`,
+        );
+        return 1;
+      }
+      process.stderr.write(`Chart page written to ${flags.html}; open it in a browser.\n`);
     }
     const text =
       flags.format === "json"

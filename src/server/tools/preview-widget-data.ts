@@ -9,6 +9,7 @@ import { holdsSecret, type Redactor, redactDeep } from "../../shared/redact.js";
 import { parsePreviewResponse } from "../../widget/response.js";
 import { buildInputJsonSchema, type JsonSchemaObject } from "../../widget/schema.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
+import { VIEW_TOOL_META } from "../app-view.js";
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logging.js";
 import { TOOL_DESCRIPTION } from "../model-texts.js";
@@ -46,6 +47,7 @@ export function toolDefinition() {
       idempotentHint: true,
       openWorldHint: false,
     },
+    _meta: VIEW_TOOL_META,
   };
 }
 

@@ -31,7 +31,7 @@ function standalone(inline: HTMLElement): void {
   show(viewModel(payload.result, payload.arguments), {
     days: currentDays(payload.arguments),
     onDays: undefined,
-    hint: "Another window: run the preview command again with --last 7d, 14d or 30d.",
+    hint: "Another window: run the preview command again, e.g. with --last 7d, 14d or 30d.",
   });
 }
 

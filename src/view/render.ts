@@ -95,7 +95,7 @@ function configFor(spec: Exclude<ChartSpec, { kind: "stat" }>): ChartConfigurati
       const total = spec.values.reduce((a, b) => a + b, 0);
       return {
         type: "pie",
-        data: { labels: spec.labels, datasets: [{ data: spec.values, borderColor: "transparent" }] },
+        data: { labels: spec.labels, datasets: [{ data: spec.values }] },
         options: {
           ...common,
           plugins: {

@@ -8,7 +8,7 @@
 import { createBackendProvider } from "../server/backend.js";
 import { createLogger } from "../server/logging.js";
 import { previewWidgetData } from "../server/tools/preview-widget-data.js";
-import { createRedactor } from "../shared/redact.js";
+import { createRedactor, redactDeep } from "../shared/redact.js";
 import type { Config, PreviewArgs } from "./config.js";
 
 /** Tool arguments from the CLI flags; a usage message when they do not make a query. */
@@ -56,10 +56,8 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
     process.stderr.write(`cekura-dashboards-mcp: ${built.message}\n`);
     return 2;
   }
-  const logger = createLogger({
-    level: config.logLevel === "info" ? "warning" : config.logLevel,
-    redact: createRedactor([config.apiKey]),
-  });
+  const redact = createRedactor([config.apiKey]);
+  const logger = createLogger({ level: config.logLevel === "info" ? "warning" : config.logLevel, redact });
   const backend = createBackendProvider(config, logger);
   try {
     const result = await previewWidgetData(
@@ -74,7 +72,11 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
       const { standalonePage } = await import("./html-page.js");
       const { writeFile } = await import("node:fs/promises");
       try {
-        await writeFile(flags.html, await standalonePage(built.value, result));
+        // Arguments as typed may hold a pasted key, and the tool redacts answers only where it uses one.
+        await writeFile(
+          flags.html,
+          await standalonePage(redactDeep(built.value, redact), redactDeep(result, redact)),
+        );
       } catch (e) {
         const why = e instanceof Error && "code" in e ? String(e.code) : "write failed";
         process.stderr.write(

@@ -9,11 +9,10 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/cli/config.js";
-import { UI_EXTENSION, VIEW_MIME, VIEW_TOOL_META, VIEW_URI, viewHtml } from "../../src/server/app-view.js";
+import { UI_EXTENSION, VIEW_MIME, VIEW_URI, viewHtml } from "../../src/server/app-view.js";
 import { createBackendProvider } from "../../src/server/backend.js";
 import { createLogger } from "../../src/server/logging.js";
 import { createServer } from "../../src/server/server.js";
-import { spawnServer } from "../e2e/helpers.js";
 
 const APPS: ClientCapabilities = { extensions: { [UI_EXTENSION]: { mimeTypes: [VIEW_MIME] } } };
 const NOW = Date.parse("2026-11-30T12:00:00Z");
@@ -136,27 +135,6 @@ describe("the MCP Apps surface", () => {
       const b = await without.callTool({ name: "preview_widget_data", arguments: args });
       expect(JSON.stringify(a)).toBe(JSON.stringify(b));
       expect(JSON.stringify(a)).not.toContain("ui://");
-    }
-  });
-});
-
-describe("the built server (dist/main.js)", () => {
-  it("carries the view and serves it to a client that announces apps", async () => {
-    const server = await spawnServer({
-      args: ["--demo"],
-      env: { CEKURA_LOG_LEVEL: "warning" },
-      capabilities: APPS,
-    });
-    try {
-      expect(server.client.getServerCapabilities()?.extensions).toHaveProperty([UI_EXTENSION]);
-      const { tools } = await server.client.listTools();
-      expect(tools[0]!._meta).toEqual(VIEW_TOOL_META);
-      const read = await server.client.readResource({ uri: VIEW_URI });
-      const content = read.contents[0] as { mimeType: string; text: string };
-      expect(content.mimeType).toBe(VIEW_MIME);
-      expect(content.text).toBe(await viewHtml());
-    } finally {
-      await server.close();
     }
   });
 });

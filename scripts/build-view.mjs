@@ -35,25 +35,32 @@ const zodEnglishOnly = {
   },
 };
 
-/** The view's script, minified (an IIFE: a classic inline script, no module loading). */
-async function viewScript() {
-  const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+/** A TypeScript entry bundled for the browser as one IIFE (a classic inline script), in memory. */
+export async function bundleForBrowser(entry, options = {}) {
   const result = await build({
-    entryPoints: [join(ROOT, "src", "view", "main.ts")],
+    entryPoints: [entry],
     absWorkingDir: ROOT,
     tsconfig: join(ROOT, "src", "view", "tsconfig.json"),
     bundle: true,
     format: "iife",
     platform: "browser",
     target: "es2022",
+    write: false,
+    logLevel: "warning",
+    ...options,
+  });
+  return result.outputFiles[0].text;
+}
+
+/** The view's script, minified; ASCII only (esbuild escapes the rest), so V8 holds it one byte per character. */
+async function viewScript() {
+  const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+  return bundleForBrowser(join(ROOT, "src", "view", "main.ts"), {
     minify: true,
     legalComments: "none",
     define: { VIEW_VERSION: JSON.stringify(pkg.version) },
     plugins: [zodEnglishOnly],
-    write: false,
-    logLevel: "warning",
   });
-  return result.outputFiles[0].text;
 }
 
 /** The view's whole HTML; throws if it could break out of its script tag or outgrows its bound. */

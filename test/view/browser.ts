@@ -8,8 +8,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
 import { type BrowserContext, chromium, type Frame, type Page } from "playwright-core";
+import { bundleForBrowser } from "../../scripts/build-view.mjs";
 import { ROOT } from "../e2e/helpers.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -38,21 +38,11 @@ export interface Session {
   close: () => Promise<void>;
 }
 
-let hostScript: Promise<string> | undefined;
+let hostScript: Promise<string> | null = null;
 
 /** The test host (test/view/host/host.ts with the official AppBridge), bundled for the browser. */
 function hostPage(): Promise<string> {
-  hostScript ??= build({
-    entryPoints: [join(ROOT, "test", "view", "host", "host.ts")],
-    absWorkingDir: ROOT,
-    tsconfig: join(ROOT, "src", "view", "tsconfig.json"),
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "warning",
-  }).then((r) => r.outputFiles[0]!.text);
+  hostScript ??= bundleForBrowser(join(ROOT, "test", "view", "host", "host.ts"));
   return hostScript.then(
     (js) =>
       `<!doctype html><html><head><meta charset="utf-8"><title>test host</title></head>` +

@@ -8,7 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Config } from "../../src/cli/config.js";
+import { parseCommandLine } from "../../src/cli/config.js";
 import { UI_EXTENSION, VIEW_MIME, VIEW_URI, viewHtml } from "../../src/server/app-view.js";
 import { createBackendProvider } from "../../src/server/backend.js";
 import { createLogger } from "../../src/server/logging.js";
@@ -53,14 +53,9 @@ const NAMES_NOT_FETCHED = new Set([
 ]);
 const isTemplate = (u: string) => u.includes("${");
 
-const config: Config = {
-  mode: "demo",
-  baseUrl: "https://api.cekura.ai",
-  deadlineMs: 30_000,
-  defaultWindow: "now-7d",
-  budgetChars: 24_000,
-  logLevel: "error",
-};
+const parsed = parseCommandLine(["--demo", "--log-level", "error"], {});
+if (!parsed.ok || parsed.command.kind !== "serve") throw new Error("the demo command line did not parse");
+const config = parsed.command.config;
 const logger = createLogger({ level: "error", redact: (t) => t, write: () => {} });
 const backend = createBackendProvider(config, logger);
 const closers: (() => Promise<void>)[] = [];

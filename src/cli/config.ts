@@ -70,7 +70,7 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const quote = (raw: string, max: number, redact: Redactor): string =>
   JSON.stringify(redact(raw).slice(0, max));
 
-/** https anywhere; plain http only to loopback hosts (tests and the embedded backend). */
+/** https anywhere; plain http only to loopback hosts (tests and the bench, against the loopback listener). */
 export function checkBaseUrl(
   raw: string,
   redact: Redactor = (s) => s,

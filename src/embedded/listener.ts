@@ -1,7 +1,10 @@
 /**
- * The embedded backend's HTTP listener: `POST /dashboards/widgets/preview_data/` on 127.0.0.1
- * at an ephemeral port, speaking the Cekura contract (reference §1 and §3) with Django REST
+ * The embedded backend over HTTP: `POST /dashboards/widgets/preview_data/` on 127.0.0.1 at an
+ * ephemeral port, speaking the Cekura contract (reference §1 and §3) with Django REST
  * Framework-style error bodies, so the upstream client talks to it exactly as to the service.
+ * The MCP server does not use it (demo and data modes call the engine in process,
+ * src/embedded/in-process.ts); end-to-end tests and the bench use it as a realistic Cekura, so it
+ * checks each request itself, as Cekura would, before the engine computes the answer.
  *
  * Order of checks (as DRF: routing, then authentication, then the method, then the body):
  * 404 path → 401/403 key → 405 method → 415 media type → 413 size → 400 JSON → 400 validation

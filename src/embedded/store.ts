@@ -59,6 +59,13 @@ export const CALL_COLUMNS = [
   "latency_ms",
 ] as const;
 export type CallColumnName = (typeof CALL_COLUMNS)[number];
+const CALL_COLUMN_NAMES: ReadonlySet<string> = new Set(CALL_COLUMNS);
+
+/** The column behind a catalogue field: its `column`, else its name; undefined when the store has none. */
+export function callColumnOf(field: { name: string; column?: string }): CallColumnName | undefined {
+  const name = field.column ?? field.name;
+  return CALL_COLUMN_NAMES.has(name) ? (name as CallColumnName) : undefined;
+}
 
 type Nullable<T> = T | null | undefined;
 

@@ -45,7 +45,6 @@ const OP_TEXT: Record<Operator, string> = {
   endswith: "ends with",
   in: "in",
   isnull: "is null",
-  regex: "matches",
 };
 
 function valueText(v: unknown): string {

@@ -1,8 +1,8 @@
 /**
- * Where answers come from: the live Cekura API, or the embedded Cekura-compatible backend on
- * 127.0.0.1 (demo data or a user's file). Either way the tool talks HTTP through the same
- * upstream client: one code path. Heavy parts (undici, the dataset, the engine) load on the
- * first call, not at start-up.
+ * Where answers come from: the live Cekura API over HTTP, or the embedded Cekura-compatible
+ * backend called in process (demo data or a user's file). Either way the tool holds an
+ * UpstreamClient: one code path. Heavy parts (undici, the dataset, the engine) load on the first
+ * call, not at start-up.
  */
 import { basename } from "node:path";
 import type { Config } from "../cli/config.js";
@@ -18,7 +18,7 @@ export interface Backend {
   source: DataSource;
   /** The API's 30-day rule, checked before sending; undefined for local files (no such limit). */
   maxWindowDays?: number;
-  /** Removes the key this backend sends from any text; every tool answer passes it last. */
+  /** Removes the key this backend sends from any text; every tool answer passes it last (live mode: the embedded backend has no key). */
   redact?: Redactor;
   /**
    * A local file's first and last call (ISO UTC) and its size. With a file, a query without a
@@ -46,8 +46,8 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
   let closed = false;
 
   async function open(): Promise<Result<Backend, ToolError>> {
-    const { createUpstreamClient } = await import("../upstream/client.js");
     if (config.mode === "live") {
+      const { createUpstreamClient } = await import("../upstream/client.js");
       if (!config.apiKey) return err({ category: "config", message: NO_KEY_MESSAGE });
       const client = createUpstreamClient({
         baseUrl: config.baseUrl,
@@ -63,9 +63,9 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       });
     }
 
-    const [{ createCallStore }, { startLocalBackend }] = await Promise.all([
+    const [{ createCallStore }, { createEmbeddedClient }] = await Promise.all([
       import("../embedded/store.js"),
-      import("../embedded/listener.js"),
+      import("../embedded/in-process.js"),
     ]);
     let calls: import("../embedded/calls.js").CallLog[];
     let source: DataSource;
@@ -88,26 +88,12 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
       source = { kind: "local", label: basename(file) };
     }
-    // A per-process key keeps other local processes from using the listener.
-    const { randomBytes } = await import("node:crypto");
-    const localKey = randomBytes(24).toString("base64url");
-    const store = createCallStore(calls);
-    const listener = await startLocalBackend({ store, apiKey: localKey, mode: config.mode });
-    const client = createUpstreamClient({
-      baseUrl: listener.url,
-      apiKey: localKey,
-      deadlineMs: config.deadlineMs,
-    });
-    closers.push(
-      () => client.close(),
-      () => listener.close(),
-    );
-    logger.debug(`Embedded backend listening on ${listener.url}`);
+    const client = createEmbeddedClient(createCallStore(calls));
+    closers.push(() => client.close());
     return ok({
       client,
       source,
       ...(config.mode === "demo" ? { maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : { span: spanOf(calls) }),
-      redact: createRedactor(secretForms(localKey)),
     });
   }
 

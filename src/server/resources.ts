@@ -84,7 +84,6 @@ const OPERATOR_VALUE: Record<Operator, string> = {
   contains: "a non-empty string",
   startswith: "a non-empty string",
   endswith: "a non-empty string",
-  regex: "a regular expression",
   in: "a non-empty list of values of the field's type",
   isnull: "true or false",
 };

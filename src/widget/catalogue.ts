@@ -22,6 +22,7 @@ export const DATA_TYPES = ["numeric", "boolean", "string", "datetime", "dynamic"
 export type DataType = (typeof DATA_TYPES)[number];
 export type ConcreteDataType = Exclude<DataType, "dynamic">;
 
+/** The operators some field allows (upstream also lists `regex`, which no field takes). */
 export const OPERATORS = [
   "eq",
   "neq",
@@ -34,7 +35,6 @@ export const OPERATORS = [
   "endswith",
   "in",
   "isnull",
-  "regex",
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -99,16 +99,47 @@ export interface PlotField {
   description: string;
   /** `metric` (a metric id) must be given with this field. */
   requiresMetric?: boolean;
+  /** How an answer names the plotted value (metadata and metric values are named by their key or metric). */
+  label?: string;
+  /** The call-log column behind the field where it is not the field's name (the embedded engine reads it). */
+  column?: string;
 }
 
 export const PLOT_FIELDS: readonly PlotField[] = [
-  { name: "duration", dataType: "numeric", unit: "s", description: "call duration in seconds" },
-  { name: "success", dataType: "boolean", description: "whether the call succeeded" },
-  { name: "is_reviewed", dataType: "boolean", description: "whether someone reviewed the call" },
-  { name: "call_ended_reason", dataType: "string", description: "why the call ended" },
-  { name: "dropoff_point", dataType: "string", description: "where in the flow the caller dropped off" },
-  { name: "topic", dataType: "string", description: "the call's topic" },
-  { name: "agent_id", dataType: "numeric", description: "the id of the agent that took the call" },
+  {
+    name: "duration",
+    dataType: "numeric",
+    unit: "s",
+    description: "call duration in seconds",
+    label: "Duration (s)",
+  },
+  { name: "success", dataType: "boolean", description: "whether the call succeeded", label: "Success" },
+  {
+    name: "is_reviewed",
+    dataType: "boolean",
+    description: "whether someone reviewed the call",
+    label: "Reviewed",
+  },
+  {
+    name: "call_ended_reason",
+    dataType: "string",
+    description: "why the call ended",
+    label: "Call ended reason",
+  },
+  {
+    name: "dropoff_point",
+    dataType: "string",
+    description: "where in the flow the caller dropped off",
+    label: "Drop-off point",
+  },
+  { name: "topic", dataType: "string", description: "the call's topic", label: "Topic" },
+  {
+    name: "agent_id",
+    dataType: "numeric",
+    description: "the id of the agent that took the call",
+    label: "Agent ID",
+    column: "agent.id",
+  },
   {
     name: "metadata.",
     prefix: true,
@@ -240,9 +271,9 @@ export const FILTER_FIELDS: readonly FilterField[] = [
  * a bucket group takes an interval of whole milliseconds, at least MIN_BUCKET_INTERVAL_MS.
  */
 export const GROUP_BY_CHARTS: readonly ChartType[] = ["line", "bar"];
-export const GROUP_BY_FIELDS: readonly { name: string; prefix?: boolean }[] = [
+export const GROUP_BY_FIELDS: readonly { name: string; prefix?: boolean; column?: string }[] = [
   { name: "agent.id" },
-  { name: "agent_id" },
+  { name: "agent_id", column: "agent.id" },
   { name: "agent.agent_name" },
   { name: "success" },
   { name: "is_reviewed" },
@@ -281,7 +312,7 @@ export const ENUM_ALIASES: Record<string, string> = {
 };
 
 /** Operators whose value is a string pattern, whatever the field's type. */
-export const TEXT_OPERATORS: readonly Operator[] = ["contains", "startswith", "endswith", "regex"];
+export const TEXT_OPERATORS: readonly Operator[] = ["contains", "startswith", "endswith"];
 /** Operators that open a time window when used on `timestamp`. */
 export const START_OPERATORS: readonly Operator[] = ["gt", "gte"];
 export const END_OPERATORS: readonly Operator[] = ["lt", "lte"];

@@ -11,9 +11,10 @@
  * is a schema with a description and no type (`{}` is what Gemini-safe sanitisers produce;
  * anyOf breaks strict clients, type arrays break Gemini).
  *
- * The published JSON Schema is computed at BUILD time (scripts/build.mjs replaces this module in
- * dist/main.js by its values), so zod and zod-to-json-schema do not run when the server starts;
- * test/widget/schema-build-time.test.ts checks the two agree.
+ * This is the authoring source, not what the server loads: `npm run schema` (scripts/gen-schema.mjs)
+ * writes its JSON Schema to src/widget/input-schema.json, which the server publishes
+ * (src/widget/published-schema.ts), so zod never loads at start-up; test/widget/input-schema.test.ts
+ * fails when the two differ.
  */
 import { z } from "zod/v3";
 import { zodToJsonSchema } from "zod-to-json-schema";
@@ -27,6 +28,7 @@ import {
   OPERATORS,
   TIME_PERIODS,
 } from "./catalogue.js";
+import type { JsonSchemaObject } from "./published-schema.js";
 
 /** Group levels inlined in `filters` (root group, nested, nested again). */
 export const PUBLISHED_FILTER_DEPTH = 3;
@@ -109,15 +111,7 @@ export const inputShape = {
 
 export const inputSchema = z.object(inputShape).strict();
 
-export type JsonSchemaObject = {
-  type: "object";
-  properties: Record<string, unknown>;
-  required?: string[];
-  additionalProperties: false;
-  [key: string]: unknown;
-};
-
-/** The JSON Schema published in tools/list. Pure; cached by the caller. */
+/** The JSON Schema of inputSchema, as src/widget/input-schema.json holds it. */
 export function buildInputJsonSchema(): JsonSchemaObject {
   const schema = zodToJsonSchema(inputSchema, { $refStrategy: "none", target: "jsonSchema7" }) as Record<
     string,
@@ -126,6 +120,3 @@ export function buildInputJsonSchema(): JsonSchemaObject {
   delete schema.$schema;
   return schema as JsonSchemaObject;
 }
-
-/** Argument names the tool accepts, in order. */
-export const ARGUMENT_NAMES = Object.keys(inputShape) as (keyof typeof inputShape)[];

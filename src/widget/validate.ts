@@ -41,7 +41,7 @@ import {
   TIME_PERIODS,
   type TimePeriod,
 } from "./catalogue.js";
-import { ARGUMENT_NAMES } from "./schema.js";
+import { ARGUMENT_NAMES } from "./published-schema.js";
 import { closest, didYouMean } from "./suggest.js";
 import { DATETIME_GRAMMAR_HINT, resolveDatetime, roleOf, startOfUtcDay, toIso } from "./time.js";
 import type { Condition, Filter, GroupBy, JsonValue, TimeWindow, WidgetQuery } from "./types.js";

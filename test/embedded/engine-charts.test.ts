@@ -177,17 +177,6 @@ describe("aggregations", () => {
       { time_interval: "2026-03-10T00:00:00Z", value: 2, sample_count: 2 },
     ]);
   });
-
-  it("refuses an aggregation or chart the data type does not allow", () => {
-    const t = createCallStore([call(1, "2026-03-10T01:00:00Z", { topic: "a" })]);
-    const e1 = fail(t, bar("topic", "avg", "day"));
-    expect(e1.status).toBe(400);
-    expect(Object.keys(e1.body)).toEqual(["aggregation_function"]);
-    const e2 = fail(t, { chart_type: "line", field: "topic" });
-    expect(Object.keys(e2.body)).toEqual(["chart_type"]);
-    const e3 = fail(t, bar("duration", "avg", undefined));
-    expect(Object.keys(e3.body)).toEqual(["time_period"]);
-  });
 });
 
 describe("group_by", () => {
@@ -273,25 +262,6 @@ describe("group_by", () => {
       group_by: { type: "field", field: "agent.agent_name" },
     });
     expect((r.data as { group?: string }[]).map((p) => p.group)).toEqual(["J", "K", "J", "null", "K"]);
-  });
-
-  it("refuses group_by on pie and stat, and unknown group fields", () => {
-    expect(
-      Object.keys(
-        fail(s, { chart_type: "pie", field: "topic", group_by: { type: "field", field: "agent.id" } }).body,
-      ),
-    ).toEqual(["group_by"]);
-    expect(fail(s, { chart_type: "stat", group_by: { type: "field", field: "agent.id" } }).status).toBe(400);
-    expect(
-      Object.keys(
-        fail(s, bar("duration", "sum", "day", { group_by: { type: "field", field: "colour" } })).body,
-      ),
-    ).toEqual(["group_by"]);
-    expect(
-      Object.keys(
-        fail(s, bar("duration", "sum", "day", { group_by: { type: "bucket", interval: 10 } })).body,
-      ),
-    ).toEqual(["group_by"]);
   });
 });
 
@@ -513,14 +483,5 @@ describe("metric values", () => {
     expect(Object.keys(fail(s, { chart_type: "line", field: "metric_evaluations.value" }).body)).toEqual([
       "metric",
     ]);
-  });
-});
-
-describe("request errors the engine reports", () => {
-  const s = createCallStore([]);
-  it("unknown plot field, missing field, invalid chart type", () => {
-    expect(Object.keys(fail(s, { chart_type: "pie", field: "colour" }).body)).toEqual(["field"]);
-    expect(Object.keys(fail(s, { chart_type: "pie" }).body)).toEqual(["field"]);
-    expect(Object.keys(fail(s, { chart_type: "area" as "bar" }).body)).toEqual(["chart_type"]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CallLog, MetricEvaluation } from "../../src/embedded/calls.js";
-import { computeWidget, createCallStore } from "../../src/embedded/engine.js";
+import { createCallStore } from "../../src/embedded/engine.js";
 import { compileFilters } from "../../src/embedded/filter-eval.js";
 import type { CallStore } from "../../src/embedded/store.js";
 import type { Filter } from "../../src/widget/types.js";
@@ -86,14 +86,7 @@ const CALLS: CallLog[] = [
 const store = createCallStore(CALLS);
 
 function idsOf(s: CallStore, filter: Filter | undefined, dashboard?: Filter): number[] {
-  const cf = compileFilters(
-    s,
-    [
-      { source: "filters", filter },
-      { source: "dashboard_filters", filter: dashboard },
-    ],
-    NOW,
-  );
+  const cf = compileFilters(s, [filter, dashboard], NOW);
   const out: number[] = [];
   for (let i = cf.lo; i < cf.hi; i++) if (cf.pred === null || cf.pred(i)) out.push(s.rows[i]!.id);
   return out;
@@ -128,19 +121,9 @@ describe("comparison operators", () => {
     expect(ids(c("duration", "lte", 45.5))).toEqual([1, 5]);
     expect(ids(c("id", "gt", 3))).toEqual([4, 5]);
   });
-
-  it("accepts numeric strings and true/false strings for typed fields", () => {
-    expect(ids(c("duration", "gt", "100"))).toEqual([2, 4]);
-    expect(ids(c("success", "eq", "false"))).toEqual([2, 5]);
-  });
-
-  it("eq null is isnull true and neq null is isnull false", () => {
-    expect(ids(c("topic", "eq", null))).toEqual([3]);
-    expect(ids(c("success", "neq", null))).toEqual([1, 2, 4, 5]);
-  });
 });
 
-describe("text operators (case-insensitive) and regex", () => {
+describe("text operators (case-insensitive)", () => {
   it("contains ignores case", () => {
     expect(ids(c("topic", "contains", "BILL"))).toEqual([1, 2]);
     expect(ids(c("call_ended_reason", "contains", "Ended"))).toEqual([1, 2, 4, 5]);
@@ -150,22 +133,6 @@ describe("text operators (case-insensitive) and regex", () => {
     expect(ids(c("topic", "endswith", "SUPPORT"))).toEqual([5]);
     expect(ids(c("topic", "startswith", "REF"))).toEqual([4]);
   });
-  it("regex is case-sensitive and matches anywhere", () => {
-    expect(ids(c("topic", "regex", "^[A-Z]"))).toEqual([1, 4, 5]);
-    expect(ids(c("topic", "regex", "bill"))).toEqual([2]);
-    expect(ids(c("customer_number", "regex", "^\\+44"))).toEqual([2]);
-  });
-  it("text operators on numbers use the number's text", () => {
-    expect(ids(c("duration", "contains", ".5"))).toEqual([5]);
-  });
-  it("an invalid regex is a 400 naming filters", () => {
-    const r = computeWidget(store, { chart_type: "stat", filters: c("topic", "regex", "([") }, NOW);
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error.status).toBe(400);
-    expect(Object.keys(r.error.body)).toEqual(["filters"]);
-    expect(JSON.stringify(r.error.body)).toContain("regular expression");
-  });
 });
 
 describe("in and isnull", () => {
@@ -173,24 +140,12 @@ describe("in and isnull", () => {
     expect(ids(c("call_ended_reason", "in", ["agent_ended_call", "silence_timeout"]))).toEqual([2, 3]);
     expect(ids(c("id", "in", [1, 4, 99]))).toEqual([1, 4]);
     expect(ids(c("agent.agent_name", "in", ["Ava", "Cleo"]))).toEqual([1, 4, 5]);
-    expect(ids(c("success", "in", [false]))).toEqual([2, 5]);
-  });
-  it("null in an in-list matches nothing", () => {
-    expect(ids(c("topic", "in", [null, "Refund"]))).toEqual([4]);
   });
   it("isnull true and false", () => {
     expect(ids(c("topic", "isnull", true))).toEqual([3]);
     expect(ids(c("topic", "isnull", false))).toEqual([1, 2, 4, 5]);
     expect(ids(c("dropoff_point", "isnull", false))).toEqual([3, 5]);
     expect(ids(c("success", "isnull", true))).toEqual([3]);
-    expect(ids(c("duration", "isnull", true))).toEqual([3]);
-  });
-  it("isnull with a non-boolean value and in with a non-list are 400s", () => {
-    const a = computeWidget(store, { chart_type: "stat", filters: c("topic", "isnull", "maybe") }, NOW);
-    expect(a.ok ? 200 : a.error.status).toBe(400);
-    const b = computeWidget(store, { chart_type: "stat", dashboard_filters: c("id", "in", 3) }, NOW);
-    expect(b.ok).toBe(false);
-    if (!b.ok) expect(Object.keys(b.error.body)).toEqual(["dashboard_filters"]);
   });
 });
 
@@ -215,12 +170,6 @@ describe("metadata and agent fields", () => {
     expect(ids(c("agent.id", "in", [2, 3]))).toEqual([2, 5]);
     expect(ids(c("agent.agent_name", "contains", "E"))).toEqual([2, 5]);
     expect(ids(c("agent.agent_name", "eq", "Ava"))).toEqual([1, 4]);
-    expect(ids(c("agent.id", "isnull", true))).toEqual([3]);
-  });
-  it("an unknown field is a 400", () => {
-    const r = computeWidget(store, { chart_type: "stat", filters: c("colour", "eq", "red") }, NOW);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.body).toEqual({ filters: ['unknown filter field "colour".'] });
   });
 });
 
@@ -231,12 +180,14 @@ describe("metric evaluations: any row under and, one row under same_row", () => 
     expect(ids(c("metric_evaluations.value", "gte", 0.9))).toEqual([1, 2]);
     expect(ids(c("metric_evaluations.value", "eq", true))).toEqual([4]);
     expect(ids(c("metric_evaluations.value", "eq", "positive"))).toEqual([1]);
-    expect(ids(c("metric_evaluations.value", "contains", "POS"))).toEqual([1]);
-    expect(ids(c("metric_evaluations.value", "isnull", true))).toEqual([5]);
+    // the value coerced to each evaluation's type: a numeric string, "true", 1
+    expect(ids(c("metric_evaluations.value", "gte", "0.9"))).toEqual([1, 2]);
+    expect(ids(c("metric_evaluations.value", "eq", " TRUE "))).toEqual([4]);
+    expect(ids(c("metric_evaluations.value", "eq", 1))).toEqual([4]);
   });
 
-  it("a call without evaluations matches no metric condition, isnull included", () => {
-    expect(ids(c("metric_evaluations.value", "isnull", false))).toEqual([1, 2, 4]);
+  it("a call without evaluations matches no metric condition", () => {
+    expect(ids(c("metric_evaluations.metric.id", "in", [101, 102, 103, 104]))).toEqual([1, 2, 4, 5]);
     expect(ids(c("metric_evaluations.metric.name", "neq", "accuracy"))).toEqual([1, 2, 4]);
   });
 
@@ -337,14 +288,6 @@ describe("timestamps: relative values at their edges", () => {
   });
   it("a start after the end is empty", () => {
     expect(tids(and(ts("gte", "today"), ts("lt", "now-7d")))).toEqual([]);
-  });
-  it("an unreadable datetime is a 400", () => {
-    const r = computeWidget(T, { chart_type: "stat", filters: ts("gte", "last week") }, NOW);
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error.status).toBe(400);
-      expect(Object.keys(r.error.body)).toEqual(["filters"]);
-    }
   });
 });
 

@@ -223,6 +223,33 @@ describe("the local backend over HTTP on 127.0.0.1", () => {
     expect(Object.keys(several.json as object).sort()).toEqual(["aggregation_function", "time_period"]);
   });
 
+  it("refuses what the catalogue does not allow, naming the argument, before the engine runs", async () => {
+    const b = await start();
+    const keys = async (body: Record<string, unknown>) => {
+      const r = await post(b.url, { filters: LAST_7_DAYS, ...body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      return Object.keys(r.json as object);
+    };
+    expect(await keys({ ...BAR, field: "topic", aggregation_function: "avg" })).toEqual([
+      "aggregation_function",
+    ]);
+    expect(await keys({ chart_type: "line", field: "topic" })).toEqual(["chart_type"]);
+    expect(await keys({ chart_type: "pie", field: "colour" })).toEqual(["field"]);
+    expect(await keys({ chart_type: "pie" })).toEqual(["field"]);
+    const byAgent = { type: "field", field: "agent.id" };
+    expect(await keys({ chart_type: "pie", field: "topic", group_by: byAgent })).toEqual(["group_by"]);
+    expect(await keys({ chart_type: "stat", group_by: byAgent })).toEqual(["group_by"]);
+    expect(await keys({ ...BAR, group_by: { type: "field", field: "colour" } })).toEqual(["group_by"]);
+    expect(await keys({ ...BAR, group_by: { type: "bucket", interval: 10 } })).toEqual(["group_by"]);
+    expect(await keys({ ...BAR, filters: { field: "colour", op: "eq", value: "red" } })).toEqual(["filters"]);
+    expect(await keys({ ...BAR, filters: { field: "topic", op: "isnull", value: "maybe" } })).toEqual([
+      "filters",
+    ]);
+    expect(await keys({ ...BAR, dashboard_filters: { field: "id", op: "in", value: 3 } })).toEqual([
+      "dashboard_filters",
+    ]);
+  });
+
   it("answers semantic errors only the data reveals (an enum metric as a bar chart)", async () => {
     const b = await start();
     const r = await post(b.url, {

@@ -34,22 +34,9 @@ describe("enums", () => {
     expect(GROUP_OPERATORS).toEqual(["and", "or", "same_row"]);
     expect(GROUP_BY_TYPES).toEqual(["field", "bucket"]);
     expect([...OPERATORS].sort()).toEqual(
-      [
-        "eq",
-        "neq",
-        "gt",
-        "gte",
-        "lt",
-        "lte",
-        "contains",
-        "startswith",
-        "endswith",
-        "in",
-        "isnull",
-        "regex",
-      ].sort(),
+      ["eq", "neq", "gt", "gte", "lt", "lte", "contains", "startswith", "endswith", "in", "isnull"].sort(),
     );
-    expect([...TEXT_OPERATORS].sort()).toEqual(["contains", "endswith", "regex", "startswith"]);
+    expect([...TEXT_OPERATORS].sort()).toEqual(["contains", "endswith", "startswith"]);
   });
 
   it("REQUEST_FIELDS are the writable body fields, without front-end metadata or read-only fields", () => {
@@ -210,14 +197,5 @@ describe("lookups", () => {
       expect(METADATA_KEY.test(key), key).toBe(true);
     for (const key of ["", "a.b", "a b", "région", "a/b", "a\nb"])
       expect(METADATA_KEY.test(key), key).toBe(false);
-  });
-});
-
-describe("group_by: one rule for validation and the local engine", () => {
-  it("every non-prefixed GROUP_BY_FIELDS entry has an engine column, and nothing else does", async () => {
-    const { GROUP_BY_FIELDS } = await import("../../src/widget/catalogue.js");
-    const { GROUP_COLUMNS } = await import("../../src/embedded/engine.js");
-    const names = GROUP_BY_FIELDS.filter((f) => !f.prefix).map((f) => f.name);
-    expect(Object.keys(GROUP_COLUMNS).sort()).toEqual([...names].sort());
   });
 });

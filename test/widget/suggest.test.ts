@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OPERATORS } from "../../src/widget/catalogue.js";
-import { ARGUMENT_NAMES } from "../../src/widget/schema.js";
+import { ARGUMENT_NAMES } from "../../src/widget/published-schema.js";
 import { closest, didYouMean } from "../../src/widget/suggest.js";
 
 describe("closest", () => {

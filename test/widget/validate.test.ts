@@ -263,13 +263,12 @@ const ALL_OPERATORS = [
   "endswith",
   "in",
   "isnull",
-  "regex",
 ];
 
 function valueFor(field: string, op: string): unknown {
   if (op === "isnull") return true;
   if (op === "in") return [SAMPLE_VALUE[field]];
-  if (["contains", "startswith", "endswith", "regex"].includes(op)) return "x";
+  if (["contains", "startswith", "endswith"].includes(op)) return "x";
   return SAMPLE_VALUE[field];
 }
 

@@ -6,8 +6,8 @@
 
 import { buildAnswer, errorAnswer } from "../../report/index.js";
 import { holdsSecret, type Redactor, redactDeep } from "../../shared/redact.js";
+import { INPUT_JSON_SCHEMA } from "../../widget/published-schema.js";
 import { parsePreviewResponse } from "../../widget/response.js";
-import { buildInputJsonSchema, type JsonSchemaObject } from "../../widget/schema.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
 import { VIEW_TOOL_META } from "../app-view.js";
 import type { BackendProvider } from "../backend.js";
@@ -30,16 +30,13 @@ export interface PreviewToolDeps {
   now?: () => number;
 }
 
-let schemaCache: JsonSchemaObject | undefined;
-
 /** The tool as published in tools/list. No outputSchema: see README ("Why no outputSchema"). */
 export function toolDefinition() {
-  schemaCache ??= buildInputJsonSchema();
   return {
     name: TOOL_NAME,
     title: "Preview Cekura widget data",
     description: TOOL_DESCRIPTION,
-    inputSchema: schemaCache,
+    inputSchema: INPUT_JSON_SCHEMA,
     annotations: {
       title: "Preview Cekura widget data",
       readOnlyHint: true,

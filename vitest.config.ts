@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 import { buildViewHtml, VIEW_TEMPLATE } from "./scripts/build-view.mjs";
 
+const BROWSER_TESTS = "test/view/*.browser.test.ts";
+
 export default defineConfig({
   plugins: [
     {
@@ -22,9 +24,17 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // The browser tests run after the rest, not beside it: Chromium takes both cores, and the
+    // suites that bound CPU time per call (test/hardening) must not share them with it.
+    projects: [
+      {
+        extends: true,
+        test: { name: "node", include: ["test/**/*.test.ts"], exclude: [BROWSER_TESTS], sequence: { groupOrder: 0 } },
+      },
+      { extends: true, test: { name: "browser", include: [BROWSER_TESTS], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -117,6 +117,8 @@ export interface Pixels {
   coloured: number;
   /** Hues (in 15-degree steps) that cover at least 200 pixels each: one per series or slice colour. */
   hues: number;
+  /** Near black and mostly opaque: Chart.js's tooltip box (light theme; the labels are grey). */
+  dark: number;
 }
 
 /**
@@ -125,7 +127,7 @@ export interface Pixels {
  */
 export function pixels(frame: Frame): Promise<Pixels> {
   return frame.evaluate(() => {
-    const out = { painted: 0, coloured: 0, hues: 0 };
+    const out = { painted: 0, coloured: 0, hues: 0, dark: 0 };
     const hues = new Map<number, number>();
     for (const c of Array.from(document.querySelectorAll("canvas"))) {
       if (c.width === 0 || c.height === 0) continue;
@@ -139,6 +141,7 @@ export function pixels(frame: Frame): Promise<Pixels> {
         const [r, g, b, a] = [d[i]!, d[i + 1]!, d[i + 2]!, d[i + 3]!];
         if (a === 0) continue;
         out.painted++;
+        if (a > 150 && Math.max(r, g, b) < 40) out.dark++;
         if (Math.max(r, g, b) - Math.min(r, g, b) <= 60) continue;
         out.coloured++;
         const hue = Math.round((Math.atan2(Math.sqrt(3) * (g - b), 2 * r - g - b) * 180) / Math.PI / 15);

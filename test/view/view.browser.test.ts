@@ -206,6 +206,22 @@ describe.skipIf(!RUN_BROWSER_TESTS)("the chart view in Chromium", () => {
     }
   }, 90_000);
 
+  it("shows a tooltip where the pointer rests", async () => {
+    const s = await session();
+    try {
+      const args = CHARTS.bar;
+      const frame = await host(s, args, await ask(args));
+      expect((await pixels(frame)).dark).toBeLessThan(50);
+      const canvas = (await frame.locator("canvas").boundingBox())!; // in the page's coordinates
+      await s.page.mouse.move(canvas.x + canvas.width * 0.5, canvas.y + canvas.height * 0.6);
+      await expect.poll(async () => (await pixels(frame)).dark, { timeout: 10_000 }).toBeGreaterThan(1_000);
+      await s.page.locator("#view").screenshot({ path: join(dir, "bar-tooltip.png") });
+      expect(s.problems).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+
   it("switches to the table and back", async () => {
     const s = await session();
     try {

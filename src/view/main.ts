@@ -78,6 +78,7 @@ async function hosted(): Promise<void> {
   // Handlers first: the host may send the input and the result right after the handshake.
   app.ontoolinput = (p) => {
     args = p.arguments;
+    if (lastResult !== undefined) draw(); // a host that sent the result first: now the buttons can show
   };
   app.ontoolresult = (result) => {
     lastResult = result;

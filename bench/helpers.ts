@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { generateDemoCalls } from "../src/embedded/dataset.js";
 import { computeWidget } from "../src/embedded/engine.js";
-import { startLocalBackend } from "../src/embedded/listener.js";
+import { startEmbeddedListener } from "../src/embedded/listener.js";
 import { createCallStore } from "../src/embedded/store.js";
 import { answerSize, buildAnswer, DEFAULT_BUDGET_CHARS, type ToolAnswer } from "../src/report/index.js";
 import { type PreviewResponse, parsePreviewResponse } from "../src/widget/response.js";
@@ -33,7 +33,7 @@ export async function startBenchBackend(): Promise<BenchBackend> {
     record: false,
     close: async () => {},
   };
-  const backend = await startLocalBackend({
+  const backend = await startEmbeddedListener({
     store,
     apiKey,
     mode: "demo",

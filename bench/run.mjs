@@ -4,7 +4,7 @@
 //
 //   node bench/run.mjs [--engine] [--engine-count=N] [--quick]
 //
-//   --engine        also run bench/local-engine.ts (1,000,000 calls) and bench/local-load.ts
+//   --engine        also run bench/embedded-engine.ts (1,000,000 calls) and bench/embedded-load.ts
 //                   (1,000,000-row NDJSON file); they take a minute or more.
 //   --engine-count  the call count for both (default 1,000,000).
 //   --quick         fewer runs, for trying changes out (the goals still print).
@@ -544,11 +544,11 @@ async function main() {
   printTable();
 
   if (ENGINE) {
-    process.stdout.write(`\nbench/local-engine.ts (${ENGINE_COUNT} calls):\n`);
-    const engine = await bundle("bench/local-engine.ts", "local-engine.mjs");
+    process.stdout.write(`\nbench/embedded-engine.ts (${ENGINE_COUNT} calls):\n`);
+    const engine = await bundle("bench/embedded-engine.ts", "embedded-engine.mjs");
     await runChild(["--max-old-space-size=6144", engine, String(ENGINE_COUNT)], 10 * 60_000);
-    process.stdout.write(`\nbench/local-load.ts (${ENGINE_COUNT} rows):\n`);
-    const load = await bundle("bench/local-load.ts", "local-load.mjs");
+    process.stdout.write(`\nbench/embedded-load.ts (${ENGINE_COUNT} rows):\n`);
+    const load = await bundle("bench/embedded-load.ts", "embedded-load.mjs");
     await runChild([load, String(ENGINE_COUNT)], 10 * 60_000);
   }
   if (rows.some((r) => r.pass === "NO")) process.exitCode = 1;

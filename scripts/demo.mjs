@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const last = (days) => ({ field: "timestamp", op: "gte", value: `now-${days}d` });
+const last = (days) => ({ field: "timestamp", op: "gte", value: `today-${days}d` });
 
 export const DEMO_QUESTIONS = [
   {

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     process.exitCode = parsed.error.exitCode;
     return;
   }
-  const command: Command = parsed.command;
+  const command: Command = parsed.value;
   switch (command.kind) {
     case "help": {
       const { HELP } = await import("./cli/help.js");

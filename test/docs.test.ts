@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { ENGINE_ASSUMPTIONS } from "../src/embedded/engine.js";
 import { LISTENER_ASSUMPTIONS } from "../src/embedded/listener.js";
 
-const page = readFileSync(new URL("../docs/local-backend.md", import.meta.url), "utf8");
+const page = readFileSync(new URL("../docs/embedded-backend.md", import.meta.url), "utf8");
 
-describe("docs/local-backend.md", () => {
+describe("docs/embedded-backend.md", () => {
   it.each([...ENGINE_ASSUMPTIONS, ...LISTENER_ASSUMPTIONS])("states: %s", (rule) => {
     expect(page).toContain(`- ${rule}\n`);
   });

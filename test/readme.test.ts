@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROMPT_NAMES } from "../src/server/prompts.js";
+import { MCP_PROMPT_NAMES } from "../src/server/prompts.js";
 import { REFERENCE_RESOURCES } from "../src/server/resources.js";
 import { validateWidgetQuery } from "../src/widget/validate.js";
 
@@ -134,7 +134,7 @@ describe("README", () => {
     ]) {
       expect(README).toContain(flag);
     }
-    for (const p of PROMPT_NAMES) expect(README).toContain(`\`${p}\``);
+    for (const p of MCP_PROMPT_NAMES) expect(README).toContain(`\`${p}\``);
     for (const r of REFERENCE_RESOURCES) expect(README).toContain(r.uri);
     expect(README).toMatch(/npm install[\s\S]*npm run demo/);
     expect(README).toContain("npm test");

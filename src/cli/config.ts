@@ -2,7 +2,10 @@
  * The one place that reads flags and the environment. Pure: `parseCommandLine(argv, env)` returns
  * what to run or a usage error (exit code 2); nothing here prints or exits.
  */
+
 import { LOG_LEVELS, type LogLevel } from "../server/logging.js";
+import { err, ok, type Result } from "../shared/errors.js";
+import { DEFAULT_BUDGET_CHARS } from "../shared/limits.js";
 import { createRedactor, type Redactor } from "../shared/redact.js";
 import { RELATIVE_DATETIME } from "../widget/time.js";
 
@@ -10,7 +13,6 @@ export const DEFAULT_BASE_URL = "https://api.cekura.ai";
 export const DEFAULT_DEADLINE_MS = 30_000;
 export const MAX_DEADLINE_MS = 50_000;
 export const DEFAULT_WINDOW = "now-7d";
-export const DEFAULT_BUDGET_CHARS = 24_000;
 export const MIN_BUDGET_CHARS = 4_000;
 export const MAX_BUDGET_CHARS = 200_000;
 
@@ -54,12 +56,10 @@ export interface UsageError {
   exitCode: 2;
 }
 
-type Parsed = { ok: true; command: Command } | { ok: false; error: UsageError };
+type Parsed = Result<Command, UsageError>;
 
-const usage = (message: string): Parsed => ({
-  ok: false,
-  error: { message: `${message}\nRun with --help for the flags.`, exitCode: 2 },
-});
+const usage = (message: string): Parsed =>
+  err({ message: `${message}\nRun with --help for the flags.`, exitCode: 2 });
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -71,36 +71,37 @@ const quote = (raw: string, max: number, redact: Redactor): string =>
   JSON.stringify(redact(raw).slice(0, max));
 
 /** https anywhere; plain http only to loopback hosts (tests and the bench, against the loopback listener). */
-export function checkBaseUrl(
-  raw: string,
-  redact: Redactor = (s) => s,
-): { ok: true; url: string } | { ok: false; message: string } {
+export function checkBaseUrl(raw: string, redact: Redactor = (s) => s): Result<string, string> {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    return { ok: false, message: `CEKURA_BASE_URL is not a URL: ${quote(raw, 100, redact)}.` };
+    return err(`CEKURA_BASE_URL is not a URL: ${quote(raw, 100, redact)}.`);
   }
   if (u.username || u.password) {
-    return { ok: false, message: "CEKURA_BASE_URL must not carry credentials; set CEKURA_API_KEY instead." };
+    return err("CEKURA_BASE_URL must not carry credentials; set CEKURA_API_KEY instead.");
   }
-  if (u.search || u.hash) return { ok: false, message: "CEKURA_BASE_URL must not have a query or fragment." };
-  if (u.protocol === "https:") return { ok: true, url: u.origin + u.pathname.replace(/\/+$/, "") };
-  if (u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname)) {
-    return { ok: true, url: u.origin + u.pathname.replace(/\/+$/, "") };
+  if (u.search || u.hash) return err("CEKURA_BASE_URL must not have a query or fragment.");
+  if (u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname))) {
+    return ok(u.origin + u.pathname.replace(/\/+$/, ""));
   }
-  return {
-    ok: false,
-    // The raw text, not u.host: URL parsing lowercases the host, which would defeat the redactor.
-    message: `CEKURA_BASE_URL must be https (plain http only to 127.0.0.1, localhost or [::1]); got ${quote(raw, 100, redact)}.`,
-  };
+  // The raw text, not u.host: URL parsing lowercases the host, which would defeat the redactor.
+  return err(
+    `CEKURA_BASE_URL must be https (plain http only to 127.0.0.1, localhost or [::1]); got ${quote(raw, 100, redact)}.`,
+  );
 }
 
-function intSetting(name: string, raw: string, min: number, max: number, redact: Redactor): number | string {
-  if (!/^\d+$/.test(raw.trim())) return `${name} must be a whole number; got ${quote(raw, 40, redact)}.`;
+function intSetting(
+  name: string,
+  raw: string,
+  min: number,
+  max: number,
+  redact: Redactor,
+): Result<number, string> {
+  if (!/^\d+$/.test(raw.trim())) return err(`${name} must be a whole number; got ${quote(raw, 40, redact)}.`);
   const n = Number(raw);
-  if (n < min || n > max) return `${name} must be between ${min} and ${max}; got ${n}.`;
-  return n;
+  if (n < min || n > max) return err(`${name} must be between ${min} and ${max}; got ${n}.`);
+  return ok(n);
 }
 
 const FLAG_HELP = ["--help", "-h"];
@@ -136,7 +137,7 @@ export function parseCommandLine(
   const parsed = parseWith(argv, env, redact);
   if (parsed.ok) return parsed;
   // Defence in depth: no usage message may carry the key, whatever it echoes.
-  return { ok: false, error: { ...parsed.error, message: redact(parsed.error.message) } };
+  return err({ ...parsed.error, message: redact(parsed.error.message) });
 }
 
 function parseWith(
@@ -149,8 +150,8 @@ function parseWith(
   let subcommand: "preview" | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (FLAG_HELP.includes(arg)) return { ok: true, command: { kind: "help" } };
-    if (arg === "--version" || arg === "-v") return { ok: true, command: { kind: "version" } };
+    if (FLAG_HELP.includes(arg)) return ok({ kind: "help" });
+    if (arg === "--version" || arg === "-v") return ok({ kind: "version" });
     if (i === 0 && arg === "preview") {
       subcommand = "preview";
       continue;
@@ -192,7 +193,7 @@ function parseWith(
   const mode: Mode = demo ? "demo" : dataFile ? "data" : "live";
 
   const base = checkBaseUrl(flags.get("--base-url") ?? (env.CEKURA_BASE_URL || DEFAULT_BASE_URL), redact);
-  if (!base.ok) return usage(base.message);
+  if (!base.ok) return usage(base.error);
 
   const deadline = intSetting(
     "CEKURA_TIMEOUT_MS",
@@ -201,7 +202,7 @@ function parseWith(
     MAX_DEADLINE_MS,
     redact,
   );
-  if (typeof deadline === "string") return usage(deadline);
+  if (!deadline.ok) return usage(deadline.error);
 
   const budget = intSetting(
     "CEKURA_MAX_RESULT_CHARS",
@@ -212,7 +213,7 @@ function parseWith(
     MAX_BUDGET_CHARS,
     redact,
   );
-  if (typeof budget === "string") return usage(budget);
+  if (!budget.ok) return usage(budget.error);
 
   const defaultWindow = (
     flags.get("--default-window") ??
@@ -237,10 +238,10 @@ function parseWith(
   const apiKey = env.CEKURA_API_KEY?.trim() || undefined;
   const config: Config = {
     mode,
-    baseUrl: base.url,
-    deadlineMs: deadline,
+    baseUrl: base.value,
+    deadlineMs: deadline.value,
     defaultWindow,
-    budgetChars: budget,
+    budgetChars: budget.value,
     logLevel: level as LogLevel,
   };
   if (apiKey) config.apiKey = apiKey;
@@ -269,7 +270,7 @@ function parseWith(
         "preview needs --chart (with --field, --agg, --period as the chart needs) or --json '{...}'.",
       );
     }
-    return { ok: true, command: { kind: "preview", config, args } };
+    return ok({ kind: "preview", config, args });
   }
-  return { ok: true, command: { kind: "serve", config } };
+  return ok({ kind: "serve", config });
 }

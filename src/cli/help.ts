@@ -1,11 +1,6 @@
+import { DEFAULT_BUDGET_CHARS } from "../shared/limits.js";
 import { PACKAGE_NAME, VERSION } from "../shared/version.js";
-import {
-  DEFAULT_BASE_URL,
-  DEFAULT_BUDGET_CHARS,
-  DEFAULT_DEADLINE_MS,
-  DEFAULT_WINDOW,
-  MAX_DEADLINE_MS,
-} from "./config.js";
+import { DEFAULT_BASE_URL, DEFAULT_DEADLINE_MS, DEFAULT_WINDOW, MAX_DEADLINE_MS } from "./config.js";
 
 export const HELP = `${PACKAGE_NAME} ${VERSION}
 An MCP server (stdio) that answers questions about your Cekura voice-agent calls with the

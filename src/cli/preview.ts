@@ -7,19 +7,18 @@
  */
 import { createBackendProvider } from "../server/backend.js";
 import { createLogger } from "../server/logging.js";
-import { previewWidgetData } from "../server/tools/preview-widget-data.js";
+import { handlePreviewWidgetData } from "../server/tools/preview-widget-data.js";
+import { err, ok, type Result } from "../shared/errors.js";
 import { createRedactor, redactDeep } from "../shared/redact.js";
 import type { Config, PreviewArgs } from "./config.js";
 
 /** Tool arguments from the CLI flags; a usage message when they do not make a query. */
-export function argumentsFromFlags(
-  args: PreviewArgs,
-): { ok: true; value: unknown } | { ok: false; message: string } {
+export function argumentsFromFlags(args: PreviewArgs): Result<unknown, string> {
   if (args.json !== undefined) {
     try {
-      return { ok: true, value: JSON.parse(args.json) };
+      return ok(JSON.parse(args.json));
     } catch {
-      return { ok: false, message: "--json is not valid JSON." };
+      return err("--json is not valid JSON.");
     }
   }
   const out: Record<string, unknown> = { chart_type: args.chart };
@@ -32,35 +31,32 @@ export function argumentsFromFlags(
     try {
       conditions.push(JSON.parse(args.filters));
     } catch {
-      return { ok: false, message: "--filters is not valid JSON." };
+      return err("--filters is not valid JSON.");
     }
   }
   if (args.last !== undefined) {
     const last = args.last.trim();
     if (!/^\d{1,6}[smhdwMy]$/.test(last)) {
-      return {
-        ok: false,
-        message: `--last takes a span such as 7d, 24h or 2w; got ${JSON.stringify(last)}.`,
-      };
+      return err(`--last takes a span such as 7d, 24h or 2w; got ${JSON.stringify(last)}.`);
     }
     conditions.push({ field: "timestamp", op: "gte", value: `now-${last}` });
   }
   if (conditions.length === 1) out.filters = conditions[0];
   else if (conditions.length > 1) out.filters = { operator: "and", conditions };
-  return { ok: true, value: out };
+  return ok(out);
 }
 
 export async function runPreview(config: Config, flags: PreviewArgs): Promise<number> {
   const built = argumentsFromFlags(flags);
   if (!built.ok) {
-    process.stderr.write(`cekura-dashboards-mcp: ${built.message}\n`);
+    process.stderr.write(`cekura-dashboards-mcp: ${built.error}\n`);
     return 2;
   }
   const redact = createRedactor([config.apiKey]);
   const logger = createLogger({ level: config.logLevel === "info" ? "warning" : config.logLevel, redact });
   const backend = createBackendProvider(config, logger);
   try {
-    const result = await previewWidgetData(
+    const result = await handlePreviewWidgetData(
       { backend, logger, defaultWindow: config.defaultWindow, budgetChars: config.budgetChars },
       built.value,
     );

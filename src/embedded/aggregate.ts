@@ -3,10 +3,10 @@
  * rules"): UTC buckets (hour and day at :00/00:00, week on Monday 00:00, month on the 1st 00:00),
  * and count/sum/avg/min/max plus continuous percentiles like PostgreSQL's percentile_cont.
  */
+import { percentileCont } from "../shared/percentile.js";
 import type { Aggregation, TimePeriod } from "../widget/catalogue.js";
-import { DAY_MS } from "../widget/time.js";
+import { DAY_MS, HOUR_MS } from "../widget/time.js";
 
-const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-05T00:00:00Z, the first Monday after the epoch. */
 const FIRST_MONDAY_MS = 4 * DAY_MS;
@@ -48,18 +48,6 @@ export function bucketingFor(period: TimePeriod): Bucketing {
 
 /** ASSUMPTION: a bucket group_by of N ms means buckets of N ms counted from the epoch (UTC). */
 export const intervalBucketing = (ms: number): Bucketing => fixed(ms);
-
-/** Percentile with linear interpolation between the closest ranks (percentile_cont); `sorted` ascending. */
-export function percentileCont(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const pos = p * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo]!;
-  if (hi === lo) return a;
-  return a + (sorted[hi]! - a) * (pos - lo);
-}
 
 const PERCENTILE_OF: Partial<Record<Aggregation, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
 

@@ -3,9 +3,10 @@
  * slices and the stat headline numbers, each in one pass over the row range. Group views turn a
  * column into small integer codes with labels and an order, for group_by and pie.
  */
+import { percentileCont } from "../shared/percentile.js";
 import type { Aggregation } from "../widget/catalogue.js";
 import { toIso } from "../widget/time.js";
-import { Accumulator, type Bucketing, needsValues, percentileCont } from "./aggregate.js";
+import { Accumulator, type Bucketing, needsValues } from "./aggregate.js";
 import type { BarItemOut, LinePointOut, PieSliceOut, StatOut } from "./engine-answer.js";
 import type { CompiledFilter } from "./filter-eval.js";
 import type { CallStore, Column } from "./store.js";

@@ -13,7 +13,7 @@
  * Everything comes from a seeded PRNG: the same (seed, now, count, days) gives identical calls.
  * Ids are 1..count in timestamp order.
  */
-import { DAY_MS } from "../widget/time.js";
+import { DAY_MS, HOUR_MS } from "../widget/time.js";
 import type { CallLog, MetricEvaluation } from "./calls.js";
 import {
   DEMO_AGENTS,
@@ -30,7 +30,7 @@ import {
   type EndedReason,
   type FailureReason,
 } from "./demo-story.js";
-import { HOUR_MS, REGION_BY_UTC_HOUR, Rng, Timeline, Weighted } from "./demo-volume.js";
+import { REGION_BY_UTC_HOUR, Rng, Timeline, Weighted } from "./demo-volume.js";
 
 export * from "./demo-story.js";
 

@@ -2,10 +2,8 @@
  * The demo dataset's randomness and volume: a seeded PRNG, weighted choices, and the timeline
  * that places calls by business hours in each region's local time, weekdays and slow growth.
  */
-import { DAY_MS, startOfUtcDay } from "../widget/time.js";
+import { DAY_MS, HOUR_MS, startOfUtcDay } from "../widget/time.js";
 import { DEMO_REGIONS, type DemoRegion } from "./demo-story.js";
-
-export const HOUR_MS = 3_600_000;
 
 // ---------------------------------------------------------------------------------------------
 // Randomness

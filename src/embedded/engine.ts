@@ -48,7 +48,7 @@ export const ENGINE_ASSUMPTIONS: readonly string[] = [
   "When a call holds several evaluations of the plotted metric, its value is the first non-null one.",
   "Plotting a metric: binary → boolean, numeric and continuous_qualitative → numeric, enum → string (METRIC_VALUE_COMBINATIONS); a metric id not found in the call logs is a 400 on `metric`.",
   "The request's data_type is ignored: the data type always follows the field (and the metric's type).",
-  "The request's dashboard id is ignored: the local backend has no saved dashboards.",
+  "The request's dashboard id is ignored: the embedded backend has no saved dashboards.",
   "group_by applies to line and bar charts (can_group_by is true for them); on pie or stat it is a 400.",
   'group_by field: allowed fields are agent.id (alias agent_id), agent.agent_name, success, is_reviewed, call_ended_reason, dropoff_point, topic, customer_number and metadata.<key>; every item gains `group`, the value as a string ("true"/"false" for booleans); calls without a value form the group "null". Items are ordered by bucket (or timestamp, id) then group: numbers numerically, strings by code units, false before true, "null" last.',
   "group_by bucket {interval: N}: N is a whole number of milliseconds, at least 1000. On a bar chart it replaces time_period with buckets of N ms counted from the epoch; on a line chart the points become one per bucket {id: null, timestamp: bucket start, value} aggregated with aggregation_function (avg when not given).",

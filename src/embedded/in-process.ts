@@ -18,7 +18,7 @@ const REFUSAL_MAX_CHARS = 2048;
 export function createEmbeddedClient(store: CallStore, now: () => number = Date.now): UpstreamClient {
   let closed = false;
   return {
-    async previewWidgetData(body, opts = {}) {
+    async postPreviewData(body, opts = {}) {
       if (closed) {
         return err({
           category: "cancelled",

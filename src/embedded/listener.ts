@@ -11,15 +11,18 @@
  * (the same validateWidgetQuery the MCP tool uses) → 400 demo window rules → engine → 200.
  * Nothing is written to stdout: it belongs to JSON-RPC.
  */
+
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { err, ok, type Result } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
 import { UPSTREAM_MAX_WINDOW_DAYS } from "../widget/catalogue.js";
 import { type ValidationIssue, validateWidgetQuery } from "../widget/validate.js";
 import { computeWidget, type DrfErrorBody } from "./engine.js";
 import type { CallStore } from "./store.js";
 
-export interface LocalBackendOptions {
+export interface EmbeddedListenerOptions {
   store: CallStore;
   /** When set, requests must carry it in X-CEKURA-API-KEY. */
   apiKey?: string;
@@ -43,7 +46,7 @@ export interface ObservedRequest {
   body: string;
 }
 
-export interface LocalBackend {
+export interface EmbeddedListener {
   /** http://127.0.0.1:PORT (no trailing slash). */
   url: string;
   /** Stops listening and closes idle and active connections. Idempotent. */
@@ -94,23 +97,22 @@ function send(res: ServerResponse, answer: HttpAnswer, closeAfter: boolean): voi
   res.writeHead(answer.status, headers).end(text);
 }
 
-/** Reads the body up to the cap; rejects with a 413 answer beyond it. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+const tooLarge = () =>
+  new HttpAnswer(413, { detail: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB).` });
+
+/** Reads the body up to the cap; the 413 answer beyond it. Rejects only on a socket error. */
+function readBody(req: IncomingMessage): Promise<Result<Buffer, HttpAnswer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const tooLarge = () =>
-      new HttpAnswer(413, {
-        detail: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB).`,
-      });
     req.on("data", (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         done = true;
         req.pause();
-        reject(tooLarge());
+        resolve(err(tooLarge()));
         return;
       }
       chunks.push(chunk);
@@ -118,7 +120,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => {
       if (done) return;
       done = true;
-      resolve(Buffer.concat(chunks, size));
+      resolve(ok(Buffer.concat(chunks, size)));
     });
     req.on("error", (e) => {
       if (done) return;
@@ -127,9 +129,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     });
   });
 }
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 const describeType = (v: unknown): string =>
   Array.isArray(v)
@@ -162,7 +161,7 @@ export function issuesToDrf(issues: readonly ValidationIssue[]): Record<string, 
   return out;
 }
 
-export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBackend> {
+export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<EmbeddedListener> {
   const host = opts.host ?? "127.0.0.1";
   const clock = opts.now ?? Date.now;
   const expectedKey = opts.apiKey !== undefined ? digest(opts.apiKey) : undefined;
@@ -195,13 +194,11 @@ export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBacke
       return new HttpAnswer(415, { detail: `Unsupported media type "${contentType}" in request.` });
     }
     const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-      return new HttpAnswer(413, {
-        detail: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB).`,
-      });
-    }
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
 
-    const raw = await readBody(req);
+    const read = await readBody(req);
+    if (!read.ok) return read.error;
+    const raw = read.value;
     if (opts.onRequest) seen.body = raw.toString("utf8");
     let body: unknown = {};
     if (raw.length > 0) {
@@ -211,7 +208,7 @@ export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBacke
         return new HttpAnswer(400, { detail: `JSON parse error - ${(e as Error).message}` });
       }
     }
-    if (!isDict(body)) {
+    if (!isPlainObject(body)) {
       return new HttpAnswer(400, {
         non_field_errors: [`Invalid data. Expected a dictionary, but got ${describeType(body)}.`],
       });
@@ -264,10 +261,6 @@ export function startLocalBackend(opts: LocalBackendOptions): Promise<LocalBacke
       },
       (e: unknown) => {
         observe();
-        if (e instanceof HttpAnswer) {
-          send(res, e, closeAfter());
-          return;
-        }
         opts.onError?.(e);
         if (res.headersSent) res.destroy();
         else send(res, new HttpAnswer(500, { detail: "Internal error" }), closeAfter());

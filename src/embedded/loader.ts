@@ -15,11 +15,14 @@
  * NDJSON files are streamed and split here (no per-line regex); whole-document forms are read at
  * once and so are limited by the engine's maximum string length (about 512 MB).
  */
+
 import { isAscii } from "node:buffer";
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { type ErrorCategory, err, ok, type Result, type ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { cut } from "../shared/text.js";
 import type { CallLog } from "./calls.js";
-import { RowInterner, readRow } from "./rows.js";
+import { normaliseRow, RowInterner } from "./rows.js";
 
 export { normaliseRow } from "./rows.js";
 
@@ -44,14 +47,11 @@ export interface LoadOptions {
 const FORMS_HINT =
   "Expected NDJSON (one call object per line), a JSON array of calls, or call-logs list pages ({results: [...]}).";
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-const isPage = (v: unknown): v is { results: unknown[] } => isRecord(v) && Array.isArray(v.results);
+const isPage = (v: unknown): v is { results: unknown[] } => isPlainObject(v) && Array.isArray(v.results);
 
 const errorText = (e: unknown): string => {
   const s = e instanceof Error ? e.message : String(e);
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+  return cut(s, 120);
 };
 
 /** Index of the first character that is not JSON whitespace or a byte-order mark; -1 if none. */
@@ -116,11 +116,12 @@ class Collector {
    * "results" results[a].
    */
   row(raw: unknown, kind: PlaceKind, a: number, b = 0): void {
-    const call = readRow(raw, this.interner);
-    if (typeof call === "string") {
-      this.reject(place(kind, a, b), call);
+    const read = normaliseRow(raw, this.interner);
+    if (!read.ok) {
+      this.reject(place(kind, a, b), read.error);
       return;
     }
+    const call = read.value;
     if (this.isDuplicate(call.id)) {
       this.reject(place(kind, a, b), `duplicate id ${call.id} (the first row with it is kept)`);
       return;
@@ -174,8 +175,8 @@ class Collector {
     return this.pageLines > 0 && this.rowLines === 0 ? "list-pages" : "ndjson";
   }
 
-  /** A whole JSON document; a string when it is none of the accepted forms. */
-  document(doc: unknown): CallsFileFormat | string {
+  /** A whole JSON document; why not when it is none of the accepted forms. */
+  document(doc: unknown): Result<CallsFileFormat, string> {
     if (Array.isArray(doc)) {
       if (doc.length > 0 && isPage(doc[0])) {
         for (let p = 0; p < doc.length; p++) {
@@ -187,19 +188,21 @@ class Collector {
           const rows = page.results;
           for (let i = 0; i < rows.length; i++) this.row(rows[i], "pages", p, i);
         }
-        return "list-pages";
+        return ok("list-pages");
       }
       for (let i = 0; i < doc.length; i++) this.row(doc[i], "index", i);
-      return "json-array";
+      return ok("json-array");
     }
     if (isPage(doc)) {
       const rows = doc.results;
       for (let i = 0; i < rows.length; i++) this.row(rows[i], "results", i);
-      return "list-pages";
+      return ok("list-pages");
     }
-    return isRecord(doc)
-      ? "it is a single JSON object without a results list"
-      : `it is a single JSON ${doc === null ? "null" : typeof doc}`;
+    return err(
+      isPlainObject(doc)
+        ? "it is a single JSON object without a results list"
+        : `it is a single JSON ${doc === null ? "null" : typeof doc}`,
+    );
   }
 
   finish(format: CallsFileFormat, source: string, category: ErrorCategory): Result<LoadedCalls, ToolError> {
@@ -236,10 +239,13 @@ function parseDocument(
   }
   const collector = new Collector();
   const format = collector.document(doc);
-  if (format !== "ndjson" && format !== "json-array" && format !== "list-pages") {
-    return err({ category, message: `${source} cannot be read as call logs: ${format}. ${FORMS_HINT}` });
+  if (!format.ok) {
+    return err({
+      category,
+      message: `${source} cannot be read as call logs: ${format.error}. ${FORMS_HINT}`,
+    });
   }
-  return collector.finish(format, source, category);
+  return collector.finish(format.value, source, category);
 }
 
 /**
@@ -284,7 +290,7 @@ class LineSink {
     } catch {
       second = undefined;
     }
-    if (isRecord(second)) {
+    if (isPlainObject(second)) {
       this.collector.line(this.held.line, this.held.lineNo); // rejected: not valid JSON
       return this.startNdjson(body, lineNo);
     }

@@ -3,6 +3,7 @@
  * latency), read leniently in the ways src/embedded/rows.ts lists; a value that cannot be read
  * throws RowError with the reason, which rows.ts turns into the row's skip reason.
  */
+import { cut } from "../shared/text.js";
 import { parseIsoDatetime } from "../widget/time.js";
 
 /** Thrown inside normalisation only, caught in normaliseRow: carries the reason text. */
@@ -16,15 +17,12 @@ export const describe = (v: unknown): string => {
   } catch {
     s = String(v);
   }
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return cut(s, 40);
 };
 
 export const fail = (field: string, expected: string, got: unknown): never => {
   throw new RowError(`${field}: expected ${expected}, got ${describe(got)}`);
 };
-
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A decimal number written as text (not hex, binary or octal, not "Infinity", not blank). */
 export function numericText(s: string): number | undefined {

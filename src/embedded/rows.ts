@@ -21,7 +21,9 @@
  * - binary values: a score above 0 is true (the API scores binary metrics 0 or 5, or 0 or 1).
  * - enum values (list shape): the `enum` field, else `value`.
  */
+
 import { err, ok, type Result } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
 import { METRIC_EVAL_TYPES, type MetricEvalType } from "../widget/catalogue.js";
 import type { CallLog, MetricEvaluation } from "./calls.js";
 import { NO_EVALUATIONS, NO_METADATA, RowInterner, type SharedEvaluation } from "./row-interner.js";
@@ -33,7 +35,6 @@ import {
   fail,
   fastIso,
   integerField,
-  isRecord,
   latencyField,
   MAX_EPOCH_MS,
   numericText,
@@ -54,7 +55,7 @@ function agentField(raw: Record<string, unknown>, interner: RowInterner): Agent 
   if (v === null || v === undefined || v === "") return null;
   let id: number;
   let name: unknown;
-  if (isRecord(v)) {
+  if (isPlainObject(v)) {
     id = integerField("agent.id", v.id);
     name = v.agent_name ?? v.name ?? raw.agent_name;
   } else if (typeof v === "number" || typeof v === "string") {
@@ -77,7 +78,7 @@ function metadataField(v: unknown, interner: RowInterner): Metadata {
       return NO_METADATA;
     }
   }
-  return isRecord(obj) ? interner.metadata(obj) : NO_METADATA;
+  return isPlainObject(obj) ? interner.metadata(obj) : NO_METADATA;
 }
 
 /** The row's own metadata object, when it is not shared (see RowInterner.metadata). */
@@ -153,7 +154,7 @@ function rethrowIn(list: string, i: number, e: unknown): never {
 /** One widget-shape evaluation: {metric: {id, name, eval_type}, value}; undefined to drop it. */
 function widgetEvaluation(e: Record<string, unknown>, interner: RowInterner): SharedEvaluation | undefined {
   // Some exports flatten the metric: {metric_id, metric_name, eval_type, value}.
-  const m = isRecord(e.metric)
+  const m = isPlainObject(e.metric)
     ? e.metric
     : { id: e.metric ?? e.metric_id, name: e.metric_name, eval_type: e.eval_type };
   const id = integerField("metric.id", m.id);
@@ -190,7 +191,7 @@ function evaluationList(
   interner.beginList();
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    if (!isRecord(e)) {
+    if (!isPlainObject(e)) {
       return fail(
         `${name}[${i}]`,
         name === "metrics" ? "{id, name, type, score, enum, value}" : "{metric, value}",
@@ -218,7 +219,7 @@ function evaluationsField(raw: Record<string, unknown>, interner: RowInterner): 
       : fail("metric_evaluations", "a list", widget);
   }
   let metrics = raw.metrics;
-  if ((metrics === undefined || metrics === null) && isRecord(raw.evaluation))
+  if ((metrics === undefined || metrics === null) && isPlainObject(raw.evaluation))
     metrics = raw.evaluation.metrics;
   if (metrics === undefined || metrics === null) return NO_EVALUATIONS;
   return Array.isArray(metrics)
@@ -344,24 +345,19 @@ const defaultInterner = new RowInterner();
  * share metric and agent objects across the rows of one load.
  */
 export function normaliseRow(raw: unknown, interner: RowInterner = defaultInterner): Result<CallLog, string> {
-  const call = readRow(raw, interner);
-  return typeof call === "string" ? err(call) : ok(call);
-}
-
-/** normaliseRow without the Result wrapper (one allocation fewer per row): the call, or the reason. */
-export function readRow(raw: unknown, interner: RowInterner): CallLog | string {
   if (typeof raw === "object" && raw !== null) {
     const call = readPlainWidgetRow(raw as Record<string, unknown>, interner);
-    if (call !== undefined) return call;
+    if (call !== undefined) return ok(call);
   }
   return readRowGeneral(raw, interner);
 }
 
 /** Any row of either shape, converting what needs converting; the reason when it is not a call. */
-function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
-  if (!isRecord(raw)) return `not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`;
+function readRowGeneral(raw: unknown, interner: RowInterner): Result<CallLog, string> {
+  if (!isPlainObject(raw))
+    return err(`not a call object (got ${Array.isArray(raw) ? "a list" : describe(raw)})`);
   try {
-    if (raw.id === undefined || raw.id === null) return "no id";
+    if (raw.id === undefined || raw.id === null) return err("no id");
     const id = integerField("id", raw.id);
     const tsField =
       raw.timestamp !== undefined && raw.timestamp !== null
@@ -371,7 +367,7 @@ function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
           : raw.created_at !== undefined && raw.created_at !== null
             ? "created_at"
             : undefined;
-    if (tsField === undefined) return "no timestamp (nor started_at / created_at)";
+    if (tsField === undefined) return err("no timestamp (nor started_at / created_at)");
     const timestamp = timestampField(tsField, raw[tsField]);
     const call: CallLog = {
       id,
@@ -388,9 +384,9 @@ function readRowGeneral(raw: unknown, interner: RowInterner): CallLog | string {
       metric_evaluations: evaluationsField(raw, interner),
       latency_ms: latencyField(raw.latency_ms),
     };
-    return call;
+    return ok(call);
   } catch (e) {
-    if (e instanceof RowError) return e.message;
+    if (e instanceof RowError) return err(e.message);
     throw e;
   }
 }

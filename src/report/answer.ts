@@ -7,17 +7,27 @@
  * bounded, and the raw data is cut to whole leading items so that both of its copies fit.
  */
 import type { ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { DEFAULT_BUDGET_CHARS } from "../shared/limits.js";
 import { CHART_TYPES } from "../widget/catalogue.js";
-import { isPlainObject, type PreviewResponse } from "../widget/response.js";
+import type { PreviewResponse } from "../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../widget/types.js";
 import { boundValue, countEntries, fitObjectPrefix, fitPrefix, twoCopiesSize } from "./budget.js";
+import {
+  type AnswerExtras,
+  agentFilterLine,
+  agentIdsIn,
+  coverageLine,
+  existingValuesLine,
+  groupNamer,
+  metricLine,
+  windowNotes,
+} from "./context.js";
 import { type DataSource, describeQuery, describeSource } from "./describe.js";
 import { cut, oneLine } from "./format.js";
 import { summarise } from "./summary.js";
 
 export type { DataSource } from "./describe.js";
-
-export const DEFAULT_BUDGET_CHARS = 24_000;
 
 export interface AnswerInput {
   query: WidgetQuery;
@@ -28,6 +38,10 @@ export interface AnswerInput {
   notes: string[];
   /** Total budget of the whole result (content[0] + content[1] + JSON of structuredContent). */
   budgetChars?: number;
+  /** The moment of the call (epoch ms); Date.now() when not given. */
+  now?: number;
+  /** What was fetched beside the chart (coverage, existing values); absent parts are left out. */
+  extras?: AnswerExtras;
 }
 
 export type Truncation = {
@@ -68,6 +82,8 @@ const SUMMARY_SHARES = [0.3, 0.15, 0.07] as const;
 const NOTE_MAX = 500;
 /** All notes together; the rest are counted, not shown, so the tables keep their room. */
 const NOTES_MAX = 1_500;
+/** The coverage line's room, kept free before the body is laid out. */
+const COVERAGE_MAX = 300;
 /** Top-level response fields other than `data` are kept whole up to this size each. */
 const FIELD_MAX = 500;
 const MAX_FIELDS = 20;
@@ -200,12 +216,20 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   const aggregation = query.aggregation_function ?? str(response.aggregation_function);
   const period = query.time_period ?? str(response.time_period);
 
+  const now = input.now ?? Date.now();
+  const given = [...input.notes, ...windowNotes(window, now)];
+  const metric = metricLine(query, response);
+  if (metric) given.push(metric);
+  if (input.extras?.existing) given.push(existingValuesLine(input.extras.existing));
+  const agents = agentFilterLine(agentIdsIn(query), input.extras?.agentNames);
+  if (agents) given.push(agents);
+  const nameOf = groupNamer(query, input.extras?.agentNames);
   const notes: string[] = [];
   let notesChars = 0;
-  for (const n of input.notes) {
+  for (const n of given) {
     const line = `Note: ${oneLine(n, NOTE_MAX)}`;
     if (notesChars + line.length > NOTES_MAX) {
-      notes.push(`(${input.notes.length - notes.length} more notes left out)`);
+      notes.push(`(${given.length - notes.length} more notes left out)`);
       break;
     }
     notes.push(line);
@@ -231,6 +255,7 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   const frame = responseFrame(response);
   const worstCut: Truncation = { shown: total, total, omitted: total, hint };
 
+  const coverageRoom = input.extras?.totalCalls === undefined ? 0 : COVERAGE_MAX + 1;
   let smallest: Parts | undefined;
   const smallAndFlat = isSmallAndFlat(data, budget);
   for (const share of SUMMARY_SHARES) {
@@ -242,11 +267,21 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
       period,
       query,
       window,
-      maxChars: Math.max(200, summaryMax - prefix.length - 2),
+      maxChars: Math.max(200, summaryMax - prefix.length - coverageRoom - 2),
+      now,
+      ...(nameOf ? { nameOf } : {}),
     });
+    const coverage = coverageLine(body.covered, input.extras?.totalCalls, field);
+    const stats =
+      coverage && input.extras?.totalCalls !== undefined && body.covered !== undefined
+        ? { ...body.stats, coverage: { calls: input.extras.totalCalls, with_value: body.covered } }
+        : body.stats;
     const parts: Parts = {
-      summary: cut(`${prefix}\n\n${body.markdown}`, Math.max(summaryMax, 400)),
-      stats: body.stats,
+      summary: cut(
+        `${prefix}${coverage ? `\n${cut(coverage, COVERAGE_MAX)}` : ""}\n\n${body.markdown}`,
+        Math.max(summaryMax, 400),
+      ),
+      stats,
       frame,
       window,
       source: sourceText,
@@ -279,6 +314,11 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
   );
 }
 
+/** The summary travels twice (content[0] and structuredContent), plus its escapes: ~2.2 characters each. */
+const SUMMARY_COPIES_COST = 2.2;
+/** Each retry of the squeeze keeps this share of the room: a few steps reach any budget. */
+const SQUEEZE_STEP = 0.8;
+
 /**
  * For budgets too small for even the shortest summary: no data, the stats reduced, and the
  * summary cut to the room that is left.
@@ -292,10 +332,10 @@ function squeeze(
 ): ToolAnswer {
   const reduced: Parts = { ...parts, stats: { chart, reduced: true } };
   const bare = answerSize(assemble({ ...reduced, summary: "" }, data, truncated));
-  let room = Math.floor((budget - bare) / 2.2);
+  let room = Math.floor((budget - bare) / SUMMARY_COPIES_COST);
   for (;;) {
     const attempt = assemble({ ...reduced, summary: cut(parts.summary, Math.max(0, room)) }, data, truncated);
     if (answerSize(attempt) <= budget || room <= 0) return attempt;
-    room = Math.floor(room * 0.8) - 1;
+    room = Math.floor(room * SQUEEZE_STEP) - 1;
   }
 }

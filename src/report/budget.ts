@@ -2,7 +2,7 @@
  * Cutting raw data to a character budget. Sizes are measured per item and only as far as the
  * budget reaches, so a list of 100,000 points costs the same as the few hundred that fit.
  */
-import { isPlainObject } from "../widget/response.js";
+import { isPlainObject } from "../shared/json.js";
 
 /** Length of `JSON.stringify(item)` as an array element (undefined and functions become `null`). */
 export function jsonSize(value: unknown): number {

@@ -4,7 +4,7 @@ import { roleOf } from "../widget/time.js";
 import { type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
 import { cut, oneLine } from "./format.js";
 
-export type DataSource = { kind: "live" } | { kind: "demo" } | { kind: "local"; label: string };
+export type DataSource = { kind: "live" } | { kind: "demo" } | { kind: "file"; label: string };
 
 /** The source in plain words; also `structuredContent.source`. */
 export function describeSource(source: DataSource): string {
@@ -13,7 +13,7 @@ export function describeSource(source: DataSource): string {
       return "live Cekura API";
     case "demo":
       return "built-in DEMO data, not your Cekura account";
-    case "local":
+    case "file":
       return `local file ${oneLine(source.label, 200)}, not your live Cekura data`;
   }
 }
@@ -24,13 +24,15 @@ export function describeSource(source: DataSource): string {
  * answer (and its JSON) as UTF-16, which doubles its memory and slows every copy of it.
  */
 export function describeWindow(window: TimeWindow): string {
-  const show = (iso: string | null): string => {
-    if (iso === null) return "open";
-    const ms = Date.parse(iso);
-    if (Number.isNaN(ms)) return oneLine(iso, 60);
-    return `${new Date(ms).toISOString().slice(0, 19)}Z`; // to the second: readable, and exact enough
-  };
-  return `${show(window.start)} to ${show(window.end)}`;
+  return `${showInstant(window.start)} to ${showInstant(window.end)}`;
+}
+
+/** An instant to the second (readable, and exact enough); "open" for none. */
+export function showInstant(iso: string | null): string {
+  if (iso === null) return "open";
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return oneLine(iso, 60);
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 const OP_TEXT: Record<Operator, string> = {

@@ -3,6 +3,7 @@
  * Everything that comes from user data (labels, metadata values, filter values) passes through
  * `cell` or `oneLine` before it reaches markdown.
  */
+import { ANY_CONTROL, CONTROL_CHARS, cut } from "../shared/text.js";
 
 /**
  * Rounds away float noise: 4 decimals for |x| >= 1, 4 significant digits below 1
@@ -33,28 +34,16 @@ export function fmtPercent(fraction: number): string {
   return `${Object.is(p, -0) ? 0 : p}%`;
 }
 
-/** Cuts to at most `max` characters ("..." included), never inside a surrogate pair. */
-export function cut(s: string, max: number): string {
-  if (s.length <= max) return s;
-  if (max <= 3) return "...".slice(0, Math.max(0, max));
-  let end = max - 3;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${s.slice(0, end)}...`;
-}
+/** The report cuts text the one way everything else does. */
+export { cut };
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/g;
 const NEWLINES = /\r\n|\r|\n/g;
-/** Any character `oneLine` changes (controls, newlines, tabs); not global: for test(). */
-const ANY_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
-/** Any character `cell` changes: the same and `|`. */
-const ANY_CELL_SPECIAL = /[\u0000-\u001f\u007f\u2028\u2029|]/;
 
 /** One line of plain text: newlines and control characters become spaces. */
 export function oneLine(s: string, max = Number.POSITIVE_INFINITY): string {
   // Most text has nothing to replace: one scan instead of three replace passes.
   if (!ANY_CONTROL.test(s)) return cut(s, max);
-  return cut(s.replace(NEWLINES, " ").replace(CONTROL, " ").replace(/\t/g, " "), max);
+  return cut(s.replace(NEWLINES, " ").replace(CONTROL_CHARS, " ").replace(/\t/g, " "), max);
 }
 
 export const CELL_MAX = 80;
@@ -62,8 +51,8 @@ export const CELL_MAX = 80;
 /** A markdown table cell: cut first, then `|` escaped and newlines shown as `<br>`. */
 export function cell(s: string, max = CELL_MAX): string {
   const c = cut(s, max);
-  if (!ANY_CELL_SPECIAL.test(c)) return c;
-  return c.replace(NEWLINES, "<br>").replace(CONTROL, " ").replace(/\t/g, " ").replace(/\|/g, "\\|");
+  if (!ANY_CONTROL.test(c) && !c.includes("|")) return c;
+  return c.replace(NEWLINES, "<br>").replace(CONTROL_CHARS, " ").replace(/\t/g, " ").replace(/\|/g, "\\|");
 }
 
 /** Any JSON value as a short cell: strings as they are, the rest JSON-ed. */

@@ -1,20 +1,6 @@
 /** The arithmetic of the report: percentiles and how bar buckets combine into an overall figure. */
+import { percentilePosition } from "../shared/percentile.js";
 import type { BarBucket } from "../widget/response.js";
-
-/**
- * Continuous percentile of ascending `sorted` values, like PostgreSQL's `percentile_cont`:
- * linear interpolation between the two closest ranks at position p·(n−1).
- */
-export function percentileCont(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const pos = Math.min(Math.max(p, 0), 1) * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
 
 export interface Overall {
   /** The figure for the whole window; null when it cannot be computed (see `reason`). */
@@ -40,13 +26,17 @@ export function combineBuckets(buckets: readonly BarBucket[], aggregation: strin
   const none = (method: string, reason: string): Overall => ({ value: null, samples, method, reason });
   if (aggregation === undefined)
     return none("unknown", "the aggregation is not known, so the buckets cannot be combined");
-  if (PERCENTILE_RE.test(aggregation)) {
+  if (PERCENTILE_RE.test(aggregation) && !(buckets.length === 1 && values.length === 1)) {
     return none(
       "none",
       `percentiles don't combine: the ${aggregation} of each bucket says nothing exact about the ${aggregation} of the whole window; ask a line chart of the same field for the window's percentiles`,
     );
   }
   if (values.length === 0) return none(aggregation, "no bucket has a value");
+  // One bucket covers the whole window: its figure is the overall one, percentiles included.
+  if (buckets.length === 1 && values.length === 1) {
+    return { value: (values[0] as { value: number }).value, samples, method: "the only bucket" };
+  }
   switch (aggregation) {
     case "count":
       return { value: values.reduce((s, b) => s + b.value, 0), samples, method: "sum of counts" };
@@ -85,11 +75,15 @@ export function combineBuckets(buckets: readonly BarBucket[], aggregation: strin
   }
 }
 
-/** Index of the highest and lowest value (first one on ties); -1 when no value. */
-export function peakAndTrough(buckets: readonly BarBucket[]): { peak: number; trough: number } {
+/** Index of the highest and lowest value (first one on ties), skipping `excluded` indices; -1 when no value. */
+export function peakAndTrough(
+  buckets: readonly BarBucket[],
+  excluded?: readonly boolean[],
+): { peak: number; trough: number } {
   let peak = -1;
   let trough = -1;
   for (let i = 0; i < buckets.length; i++) {
+    if (excluded?.[i]) continue;
     const v = buckets[i]?.value;
     if (v === null || v === undefined) continue;
     if (peak < 0 || v > (buckets[peak]?.value as number)) peak = i;
@@ -137,12 +131,12 @@ export function percentilesCont(values: Float64Array, ps: readonly number[]): nu
   if (n === 0) return ps.map(() => Number.NaN);
   let left = 0;
   return ps.map((p) => {
-    const pos = Math.min(Math.max(p, 0), 1) * (n - 1);
+    const pos = percentilePosition(p, n);
     const lo = Math.floor(pos);
     selectInPlace(values, lo, left, n - 1);
     left = lo; // everything before lo is ≤ values[lo]: later (larger) p need not look there
     const a = values[lo] as number;
-    // + 0 as in percentileCont's a + (b − a)·0: -0 becomes 0, so both agree to the bit.
+    // + 0 as in percentileCont (src/shared/percentile.ts): -0 reads 0, so both agree to the bit.
     if (pos === lo) return a + 0;
     let b = Number.POSITIVE_INFINITY;
     for (let i = lo + 1; i < n; i++) if ((values[i] as number) < b) b = values[i] as number;

@@ -25,6 +25,8 @@ export interface Backend {
    * start covers every call in it, and the answer states this span instead of a default window.
    */
   span?: { start: string; end: string; calls: number };
+  /** Agent names by id (as text), where the data carries them (the embedded backend's calls); answers show them beside ids. */
+  agentNames?: ReadonlyMap<string, string>;
 }
 
 export interface BackendProvider {
@@ -86,7 +88,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
         });
       }
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
-      source = { kind: "local", label: basename(file) };
+      source = { kind: "file", label: basename(file) };
     }
     const client = createEmbeddedClient(createCallStore(calls));
     closers.push(() => client.close());
@@ -94,6 +96,7 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       client,
       source,
       ...(config.mode === "demo" ? { maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : { span: spanOf(calls) }),
+      agentNames: agentNamesOf(calls),
     });
   }
 
@@ -123,6 +126,21 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
     },
   };
 }
+
+/** The first name seen for each agent id; at most AGENT_NAMES_MAX agents (a file may hold odd data). */
+function agentNamesOf(
+  calls: readonly { agent: { id: number; agent_name: string } | null }[],
+): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const c of calls) {
+    if (c.agent && !names.has(String(c.agent.id)) && c.agent.agent_name !== "") {
+      if (names.size >= AGENT_NAMES_MAX) break;
+      names.set(String(c.agent.id), c.agent.agent_name);
+    }
+  }
+  return names;
+}
+const AGENT_NAMES_MAX = 10_000;
 
 function spanOf(calls: readonly { timestamp: number }[]): { start: string; end: string; calls: number } {
   let first = Number.POSITIVE_INFINITY;

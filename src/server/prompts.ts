@@ -5,12 +5,14 @@
  * this module validates the arguments and fills the text. Front-matter keys other than title and
  * description are snippets (e.g. a filter) rendered first and usable as placeholders in the body.
  */
+
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import answerStyle from "../../prompts/prompt-answer-style.md";
 import callHealthReport from "../../prompts/prompt-call-health-report.md";
 import draftDashboard from "../../prompts/prompt-draft-dashboard.md";
 import explainDrop from "../../prompts/prompt-explain-drop.md";
 import investigateMetric from "../../prompts/prompt-investigate-metric.md";
+import { cut } from "../shared/text.js";
 import {
   displayName,
   findPlotField,
@@ -41,6 +43,22 @@ const periodFor = (days: string) => (Number(days) <= 2 ? "hour" : "day");
 /** Fields explain-drop can compare: those a bar chart can aggregate without a metric id. */
 const DROP_FIELDS = PLOT_FIELDS.filter((f) => !f.requiresMetric && f.name !== "agent_id");
 
+/** Whole weeks (Monday to Sunday, UTC) a weekly widget previews: as many as the 30-day limit allows at any weekday. */
+const WHOLE_WEEKS = 3;
+
+/**
+ * The last WHOLE_WEEKS whole weeks before the current one, as `today-Nd` offsets: the start is a
+ * Monday's 00:00 and the end (lte) the last Sunday's 23:59:59, so no week bucket is partial.
+ */
+function wholeWeeks(now: number): TemplateVars {
+  const sinceMonday = (new Date(now).getUTCDay() + 6) % 7;
+  return {
+    weeks_start_days: String(sinceMonday + 7 * WHOLE_WEEKS),
+    weeks_end_days: String(sinceMonday + 1),
+    whole_weeks: String(WHOLE_WEEKS),
+  };
+}
+
 const SPECS: Readonly<Record<string, PromptSpec>> = {
   "call-health-report": {
     text: callHealthReport,
@@ -50,6 +68,7 @@ const SPECS: Readonly<Record<string, PromptSpec>> = {
   "draft-dashboard": {
     text: draftDashboard,
     kinds: { goal: "text", agent_id: "id" },
+    derive: (_a, now) => wholeWeeks(now),
   },
   "investigate-metric": {
     text: investigateMetric,
@@ -86,21 +105,21 @@ const SPECS: Readonly<Record<string, PromptSpec>> = {
   },
 };
 
-export interface PromptArgumentInfo {
+export interface McpPromptArgumentInfo {
   name: string;
   description: string;
   required: boolean;
 }
 
-export interface PromptInfo {
+export interface McpPromptInfo {
   name: string;
   title: string;
   description: string;
-  arguments: PromptArgumentInfo[];
+  arguments: McpPromptArgumentInfo[];
 }
 
 interface LoadedPrompt {
-  info: PromptInfo;
+  info: McpPromptInfo;
   spec: PromptSpec;
   snippets: [string, string][];
   body: string;
@@ -137,15 +156,15 @@ function load(name: string, spec: PromptSpec): LoadedPrompt {
 
 const PROMPTS: readonly LoadedPrompt[] = Object.entries(SPECS).map(([name, spec]) => load(name, spec));
 
-export const PROMPT_NAMES = PROMPTS.map((p) => p.info.name);
+export const MCP_PROMPT_NAMES = PROMPTS.map((p) => p.info.name);
 
 /** prompts/list */
-export function listPrompts(): { prompts: PromptInfo[] } {
+export function listMcpPrompts(): { prompts: McpPromptInfo[] } {
   return { prompts: PROMPTS.map((p) => p.info) };
 }
 
 const invalid = (message: string) => new McpError(ErrorCode.InvalidParams, message);
-const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+const show = (v: string) => JSON.stringify(cut(v, 60));
 
 function checkArgument(kind: ArgumentKind, name: string, raw: string, now: number): string {
   const v = raw.trim();
@@ -197,13 +216,13 @@ function checkArgument(kind: ArgumentKind, name: string, raw: string, now: numbe
  * prompts/get: the filled prompt, or McpError InvalidParams naming the argument at fault. `now`
  * (epoch ms) dates the relative checks (a day in the future, the 30-day window).
  */
-export function getPrompt(
+export function getMcpPrompt(
   name: string,
   args: Readonly<Record<string, string>> | undefined,
   now: number,
 ): { description: string; messages: { role: "user"; content: { type: "text"; text: string } }[] } {
   const prompt = PROMPTS.find((p) => p.info.name === name);
-  if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${PROMPT_NAMES.join(", ")}.`);
+  if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${MCP_PROMPT_NAMES.join(", ")}.`);
   const { info, spec } = prompt;
   const given = args ?? {};
   for (const key of Object.keys(given)) {

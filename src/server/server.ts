@@ -22,9 +22,9 @@ import { readView, UI_EXTENSION, VIEW_RESOURCE, VIEW_URI } from "./app-view.js";
 import type { BackendProvider } from "./backend.js";
 import type { Logger, LogLevel } from "./logging.js";
 import { SERVER_INSTRUCTIONS } from "./model-texts.js";
-import { getPrompt, listPrompts } from "./prompts.js";
+import { getMcpPrompt, listMcpPrompts } from "./prompts.js";
 import { REFERENCE_RESOURCES, readReference } from "./resources.js";
-import { previewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
+import { handlePreviewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
 
 export interface ServerDeps {
   backend: BackendProvider;
@@ -69,7 +69,7 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
       };
     }
     try {
-      return { ...(await previewWidgetData(deps, args, extra.signal)) };
+      return { ...(await handlePreviewWidgetData(deps, args, extra.signal)) };
     } finally {
       deps.afterCall?.();
     }
@@ -77,9 +77,9 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
 
   // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown
   // names are McpError InvalidParams (thrown errors become JSON-RPC errors in the SDK).
-  server.setRequestHandler(ListPromptsRequestSchema, async () => listPrompts());
+  server.setRequestHandler(ListPromptsRequestSchema, async () => listMcpPrompts());
   server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-    getPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
+    getMcpPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
   );
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
     resources: [...REFERENCE_RESOURCES.map((r) => ({ ...r })), { ...VIEW_RESOURCE }],

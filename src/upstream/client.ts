@@ -15,7 +15,8 @@ import type { Dispatcher } from "undici";
 // 1.31 → 0.94 MB). Typed in src/types/undici-modules.d.ts with undici's own types.
 import Agent from "undici/lib/dispatcher/agent.js";
 import { type ErrorCategory, err, ok, type Result, type ToolError } from "../shared/errors.js";
-import { createRedactor, type Redactor } from "../shared/redact.js";
+import { isPlainObject } from "../shared/json.js";
+import { createRedactor, type Redactor, secretForms } from "../shared/redact.js";
 import { fenced } from "./quote.js";
 import { abortableSleep, CallAbort, computeBackoffMs, parseRetryAfterMs } from "./retry.js";
 
@@ -58,7 +59,7 @@ export interface UpstreamSuccess {
 }
 
 export interface UpstreamClient {
-  previewWidgetData(
+  postPreviewData(
     body: unknown,
     opts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>>;
@@ -176,9 +177,7 @@ function attemptsSuffix(attempts: number): string {
 }
 
 /** What one HTTP exchange gave: a status, headers and the body (up to a limit), or an error. */
-type Exchange =
-  | { ok: true; status: number; headers: IncomingHttpHeaders; buf: Buffer; over: boolean }
-  | { ok: false; error: unknown };
+type Exchange = Result<{ status: number; headers: IncomingHttpHeaders; buf: Buffer; over: boolean }, unknown>;
 
 /**
  * One POST through undici's dispatch API, its body collected up to a limit that depends on the
@@ -211,13 +210,13 @@ function exchange(
       resolve(result);
     };
     const stopOver = (): void => {
-      settle({ ok: true, status, headers, buf: Buffer.concat(chunks, size), over: true });
+      settle(ok({ status, headers, buf: Buffer.concat(chunks, size), over: true }));
       controller?.abort(new Error("response body over its limit"));
     };
     const onAbort = (): void => {
       // Settled at once, even while undici still waits for a connection: the deadline holds.
       // Before the request is written there is no controller yet: onRequestStart aborts it.
-      settle({ ok: false, error: abort.reason });
+      settle(err(abort.reason));
       controller?.abort(abort.reason);
     };
     const handler: Dispatcher.DispatchHandler = {
@@ -247,10 +246,10 @@ function exchange(
         size += chunk.length;
       },
       onResponseEnd() {
-        settle({ ok: true, status, headers, buf: Buffer.concat(chunks, size), over: false });
+        settle(ok({ status, headers, buf: Buffer.concat(chunks, size), over: false }));
       },
       onResponseError(_c, error) {
-        settle({ ok: false, error });
+        settle(err(error));
       },
     };
     if (abort.aborted) return onAbort();
@@ -258,7 +257,7 @@ function exchange(
     try {
       agent.dispatch(options, handler);
     } catch (error) {
-      settle({ ok: false, error });
+      settle(err(error));
     }
   });
 }
@@ -267,8 +266,8 @@ function exchange(
 function drfDetail(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const d = (parsed as { detail?: unknown }).detail;
+    if (isPlainObject(parsed)) {
+      const d = parsed.detail;
       if (typeof d === "string" && d.trim() !== "") return d;
     }
   } catch {
@@ -293,12 +292,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   const random = opts.random ?? Math.random;
   const apiKey = opts.apiKey !== undefined && opts.apiKey !== "" ? opts.apiKey : undefined;
 
-  // The key as it may appear echoed back: raw, URL-encoded, JSON-escaped, lower-cased (host names).
-  const redact: Redactor = createRedactor(
-    apiKey === undefined
-      ? []
-      : [apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1), apiKey.toLowerCase()],
-  );
+  const redact: Redactor = createRedactor(secretForms(apiKey));
 
   const agent = new Agent({
     connections: opts.connections ?? DEFAULT_CONNECTIONS,
@@ -519,7 +513,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       limitFor,
     );
     if (!reply.ok) return classifyError(reply.error);
-    const { status, headers: resHeaders, buf, over } = reply;
+    const { status, headers: resHeaders, buf, over } = reply.value;
     try {
       if (status >= 200 && status < 300) {
         if (over) return tooLarge();
@@ -640,7 +634,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return { ...e, message: redact(e.message) };
   }
 
-  async function previewWidgetData(
+  async function postPreviewData(
     body: unknown,
     callOpts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>> {
@@ -679,5 +673,5 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     }
   }
 
-  return { previewWidgetData, close };
+  return { postPreviewData, close };
 }

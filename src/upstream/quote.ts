@@ -3,14 +3,11 @@
  * inside a fence (so it reads as data, not as instructions), bounded, with control characters
  * removed. The fence is longer than any backtick run in the text, so the text cannot close it.
  */
+import { prefix, stripControl } from "../shared/text.js";
 
 /** Cuts `text` to at most `max` characters (never in the middle of a surrogate pair). */
 export function bound(text: string, max: number): { text: string; cut: boolean } {
-  if (text.length <= max) return { text, cut: false };
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return { text: text.slice(0, end), cut: true };
+  return { text: prefix(text, max), cut: text.length > max };
 }
 
 function longestBacktickRun(text: string): number {
@@ -25,11 +22,6 @@ function longestBacktickRun(text: string): number {
     }
   }
   return longest;
-}
-
-/** Removes C0/C1 control characters except tab and newline; turns CR LF / CR into LF. */
-export function stripControl(text: string): string {
-  return text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
 }
 
 /**

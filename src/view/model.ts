@@ -149,6 +149,8 @@ export function bucketLabel(iso: string, period: string | undefined): string {
 }
 
 interface Context {
+  /** From the report's ranking of groups (stats.groups), when it has one: names and order. */
+  groups: { key: string; name: string | undefined }[];
   chart: string | undefined;
   field: string | undefined;
   aggregation: string | undefined;
@@ -163,11 +165,18 @@ function yLabelOf(c: Context): string {
   return c.unit ? `${agg} (${c.unit})` : agg;
 }
 
-const groupLabel = (g: unknown, by: string | undefined): string =>
-  g === null || g === undefined ? "(none)" : by ? `${by} ${cell(g)}` : cell(g);
+function groupLabel(g: unknown, c: Context): string {
+  if (g === null || g === undefined) return "(none)";
+  const name = c.groups.find((x) => x.key === String(g))?.name;
+  const label = c.groupBy ? `${c.groupBy} ${cell(g)}` : cell(g);
+  return name ? `${label} (${name})` : label;
+}
 
-/** Series keyed by group, ranked by how many samples (or points) each has; at most MAX_SERIES. */
-function rankGroups<T>(items: T[], groupOf: (t: T) => unknown, weight: (t: T) => number) {
+/**
+ * Series keyed by group, in the report's ranking when it gives one, else by how many samples (or
+ * points) each has; at most MAX_SERIES.
+ */
+function rankGroups<T>(items: T[], groupOf: (t: T) => unknown, weight: (t: T) => number, c: Context) {
   const totals = new Map<string, { key: unknown; weight: number }>();
   for (const it of items) {
     const g = groupOf(it);
@@ -176,7 +185,11 @@ function rankGroups<T>(items: T[], groupOf: (t: T) => unknown, weight: (t: T) =>
     entry.weight += weight(it);
     totals.set(k, entry);
   }
-  const ranked = [...totals.entries()].sort((a, b) => b[1].weight - a[1].weight);
+  const rank = (e: { key: unknown }) => {
+    const i = c.groups.findIndex((x) => x.key === String(e.key));
+    return i < 0 ? c.groups.length : i;
+  };
+  const ranked = [...totals.entries()].sort((a, b) => rank(a[1]) - rank(b[1]) || b[1].weight - a[1].weight);
   return { kept: ranked.slice(0, MAX_SERIES), cut: Math.max(0, ranked.length - MAX_SERIES) };
 }
 
@@ -197,12 +210,13 @@ function barChart(rows: Obj[], c: Context): { chart: ChartSpec; notes: string[] 
     rows,
     (r) => r.group,
     (r) => num(r.sample_count) ?? 1,
+    c,
   );
   const series = kept.map(([k, g]) => {
     const values: (number | null)[] = times.map(() => null);
     for (const r of rows)
       if (JSON.stringify(r.group ?? null) === k) values[index.get(String(r.time_interval))!] = num(r.value);
-    return { label: groupLabel(g.key, c.groupBy), values };
+    return { label: groupLabel(g.key, c), values };
   });
   const notes =
     cut > 0 ? [`${cut} more groups (the ones with the fewest samples) are in the table, not drawn.`] : [];
@@ -221,6 +235,7 @@ function lineChart(rows: Obj[], c: Context): { chart: ChartSpec; notes: string[]
         rows,
         (r) => r.group,
         () => 1,
+        c,
       )
     : {
         kept: [["null", { key: undefined, weight: rows.length }]] as [
@@ -230,7 +245,7 @@ function lineChart(rows: Obj[], c: Context): { chart: ChartSpec; notes: string[]
         cut: 0,
       };
   const series = kept.map(([k, g]) => ({
-    label: grouped ? groupLabel(g.key, c.groupBy) : yLabelOf(c),
+    label: grouped ? groupLabel(g.key, c) : yLabelOf(c),
     points: rows
       .filter((r) => !grouped || JSON.stringify(r.group ?? null) === k)
       .map(point)
@@ -275,7 +290,11 @@ export function statCards(data: Obj, units: unknown): ChartSpec {
 function contextOf(answer: Obj, args: Obj | undefined): Context {
   const stats = isObj(answer.stats) ? answer.stats : {};
   const groupBy = isObj(args?.group_by) ? (str(args.group_by.field) ?? "bucket") : undefined;
+  const groups = (Array.isArray(stats.groups) ? stats.groups : [])
+    .filter((g): g is Obj => isObj(g) && g.group !== undefined && g.group !== null)
+    .map((g) => ({ key: String(g.group), name: str(g.name) }));
   return {
+    groups,
     chart: str(stats.chart) ?? str(args?.chart_type),
     field: str(stats.field) ?? str(args?.field),
     aggregation: str(stats.aggregation) ?? str(args?.aggregation_function),

@@ -3,7 +3,7 @@
  * types, filter fields with their value types and operators, and the valid combinations.
  *
  * Everything else reads it: the zod input schema and its JSON Schema, the validation rules and
- * their messages, the reference resource, and the local engine. Do not restate any of it
+ * their messages, the reference resource, and the embedded engine. Do not restate any of it
  * elsewhere. Source: ../shared/reference/cekura-widgets-api.md; entries marked ASSUMPTION are
  * our rules where the upstream documentation is silent.
  */
@@ -266,7 +266,7 @@ export const FILTER_FIELDS: readonly FilterField[] = [
 ];
 
 /**
- * group_by (newer upstream, undocumented). ASSUMPTION, shared by validation and the local engine:
+ * group_by (newer upstream, undocumented). ASSUMPTION, shared by validation and the embedded engine:
  * it applies to line and bar charts; a field group takes one of these fields (or metadata.<key>);
  * a bucket group takes an interval of whole milliseconds, at least MIN_BUCKET_INTERVAL_MS.
  */
@@ -339,6 +339,10 @@ export const METADATA_KEY = /^[A-Za-z0-9_-]+$/;
 export const NAME_MAX_LENGTH = 255;
 export const MAX_FILTER_DEPTH = 8;
 export const MAX_CONDITIONS = 200;
+/** Longest text a filter compares with (contains, eq on a string, a metric value as text). */
+export const TEXT_VALUE_MAX_LENGTH = 1000;
+/** Most values one `in` condition lists. */
+export const IN_LIST_MAX_VALUES = 1000;
 /** The API refuses windows that start more than this many days ago. */
 export const UPSTREAM_MAX_WINDOW_DAYS = 30;
 

@@ -5,7 +5,10 @@
  * (line, bar, pie) or an object (stat). Item shapes are NOT checked here: an item the readers
  * below do not recognise is rendered as a generic table by the report, never refused.
  */
+
 import { err, ok, type Result, type ToolError } from "../shared/errors.js";
+import { isPlainObject } from "../shared/json.js";
+import { cut } from "../shared/text.js";
 import type { ChartType } from "./catalogue.js";
 
 export interface PreviewResponse {
@@ -19,12 +22,6 @@ export interface PreviewResponse {
   can_group_by?: unknown;
   metadata?: unknown;
   [k: string]: unknown;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** "a list (3 items)", "an object", "a string", "null": for messages. */
@@ -58,7 +55,7 @@ function badResponse(detail: string): { ok: false; error: ToolError } {
 function keyList(obj: Record<string, unknown>): string {
   const keys = Object.keys(obj);
   if (keys.length === 0) return "none";
-  const shown = keys.slice(0, 10).map((k) => (k.length > 40 ? `${k.slice(0, 40)}...` : k));
+  const shown = keys.slice(0, 10).map((k) => cut(k, 43));
   return keys.length > 10 ? `${shown.join(", ")}, ... (${keys.length} keys)` : shown.join(", ");
 }
 
@@ -161,7 +158,7 @@ export function readBarBucket(item: unknown): BarBucket | undefined {
   return readBucketFields(item);
 }
 
-/** Reads a bucket that carries a `group` key (ASSUMPTION: our local backend's grouped shape). */
+/** Reads a bucket that carries a `group` key (ASSUMPTION: our embedded backend's grouped shape). */
 export function readGroupedBarBucket(item: unknown): GroupedBarBucket | undefined {
   if (!isPlainObject(item) || !("group" in item) || !onlyKeys(item, GROUPED_BAR_KEYS)) return undefined;
   const bucket = readBucketFields(item);

@@ -23,7 +23,8 @@ const FIXED_MS: Record<Exclude<RelativeUnit, "M" | "y">, number> = {
   w: 604_800_000,
 };
 
-export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 /** The largest epoch offset a Date can hold (±100,000,000 days). */
 const MAX_DATE_MS = 8.64e15;
 

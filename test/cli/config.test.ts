@@ -6,7 +6,7 @@ type Env = Record<string, string | undefined>;
 function command(argv: string[], env: Env = {}): Command {
   const r = parseCommandLine(argv, env);
   if (!r.ok) throw new Error(`expected a command, got: ${r.error.message}`);
-  return r.command;
+  return r.value;
 }
 
 function config(argv: string[], env: Env = {}): Config {
@@ -18,7 +18,7 @@ function config(argv: string[], env: Env = {}): Config {
 /** The usage error's message; fails unless it is a usage error with exit code 2. */
 function usageError(argv: string[], env: Env = {}): string {
   const r = parseCommandLine(argv, env);
-  if (r.ok) throw new Error(`expected a usage error, got ${JSON.stringify(r.command)}`);
+  if (r.ok) throw new Error(`expected a usage error, got ${JSON.stringify(r.value)}`);
   expect(r.error.exitCode).toBe(2);
   expect(r.error.message).toMatch(/Run with --help for the flags\.$/);
   return r.error.message;

@@ -164,10 +164,11 @@ describe("npm run demo", () => {
     const badDays = [...new Set([badDayOf(before), badDayOf(Date.now())])].join("|");
     expect(answers[0]).toMatch(new RegExp(`Trough: (${badDays})T00:00:00Z`));
     expect(r.stdout).toMatch(/--demo --html chart\.html\n/);
-    // The worst agent (4) has the lowest satisfaction in the per-agent table.
-    const perAgent = answers.find((a) => a.includes("Per group"));
+    // The worst agent (4) has the lowest satisfaction in the per-agent ranking.
+    const perAgent = answers.find((a) => a.includes("groups ranked by"));
     expect(perAgent).toBeDefined();
-    const rows = [...perAgent!.matchAll(/^\| (\d) \| \d+ \| ([\d.]+) \|/gm)].map(
+    expect(perAgent).toMatch(/lowest: 4 \(Tech Support Agent\) at/);
+    const rows = [...perAgent!.matchAll(/^\| \d \| (\d)(?: \([^)|]*\))? \| ([\d.]+) \|/gm)].map(
       (m) => [m[1], Number(m[2])] as const,
     );
     expect(rows.length).toBe(5);

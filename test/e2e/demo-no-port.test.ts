@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCallStore } from "../../src/embedded/engine.js";
-import { startLocalBackend } from "../../src/embedded/listener.js";
+import { startEmbeddedListener } from "../../src/embedded/listener.js";
 import { type SpawnedServer, spawnServer, textOf } from "./helpers.js";
 
 const LISTEN = "0A";
@@ -43,7 +43,7 @@ afterEach(async () => {
 
 describe.runIf(linux)("the embedded backend binds no port", () => {
   it("the check sees a listening socket when there is one (this test process, with the loopback listener)", async () => {
-    const backend = await startLocalBackend({ store: createCallStore([]), mode: "data" });
+    const backend = await startEmbeddedListener({ store: createCallStore([]), mode: "data" });
     try {
       const port = Number(new URL(backend.url).port);
       expect(listeningPorts(process.pid)).toContain(port);

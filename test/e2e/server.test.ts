@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoCalls } from "../../src/embedded/dataset.js";
-import { type LocalBackend, startLocalBackend } from "../../src/embedded/listener.js";
+import { type EmbeddedListener, startEmbeddedListener } from "../../src/embedded/listener.js";
 import { createCallStore } from "../../src/embedded/store.js";
 import {
   BIN,
@@ -27,12 +27,12 @@ interface Seen {
   body: string;
 }
 
-let backend: LocalBackend;
+let backend: EmbeddedListener;
 const seen: Seen[] = [];
 let server: SpawnedServer;
 
 beforeAll(async () => {
-  backend = await startLocalBackend({
+  backend = await startEmbeddedListener({
     store: createCallStore(generateDemoCalls({ count: 3000, seed: 7 })),
     apiKey: CANARY_KEY,
     mode: "demo",
@@ -79,8 +79,14 @@ describe("the built server over stdio", () => {
       arguments: { ...SUCCESS_PER_DAY, chart_type: "Bar" },
     })) as CallToolResult;
     expect(r.isError).toBeFalsy();
-    expect(seen).toHaveLength(1);
-    const req = seen[0]!;
+    // The chart's request and, beside it, a stat with the same filters (the coverage line).
+    expect(seen).toHaveLength(2);
+    const bodies = seen.map((s) => JSON.parse(s.body) as Record<string, unknown>);
+    const req = seen[bodies.findIndex((b) => b.chart_type === "bar")]!;
+    expect(bodies.find((b) => b.chart_type === "stat")).toEqual({
+      chart_type: "stat",
+      filters: SUCCESS_PER_DAY.filters,
+    });
     expect(req.method).toBe("POST");
     expect(req.url).toBe("/dashboards/widgets/preview_data/");
     expect(req.headers["x-cekura-api-key"]).toBe(CANARY_KEY);

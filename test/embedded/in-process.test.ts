@@ -26,7 +26,7 @@ const query = { chart_type: "stat", filters: { field: "timestamp", op: "gte", va
 describe("the embedded backend in process", () => {
   it("answers a validated query with the engine's body, in one attempt", async () => {
     const client = createEmbeddedClient(store, () => NOW);
-    const r = await client.previewWidgetData(query);
+    const r = await client.postPreviewData(query);
     expect(r.ok && r.value.status).toBe(200);
     expect(r.ok && r.value.attempts).toBe(1);
     expect(r.ok && (r.value.body as { data: { total_calls: number } }).data.total_calls).toBe(1);
@@ -34,7 +34,7 @@ describe("the embedded backend in process", () => {
 
   it("answers what only the data reveals as a validation error, the engine's words fenced as data", async () => {
     const client = createEmbeddedClient(store, () => NOW);
-    const r = await client.previewWidgetData({
+    const r = await client.postPreviewData({
       chart_type: "pie",
       field: "metric_evaluations.value",
       metric: 8,
@@ -55,10 +55,10 @@ describe("the embedded backend in process", () => {
     const client = createEmbeddedClient(store, () => NOW);
     const controller = new AbortController();
     controller.abort();
-    const aborted = await client.previewWidgetData(query, { signal: controller.signal });
+    const aborted = await client.postPreviewData(query, { signal: controller.signal });
     expect(!aborted.ok && aborted.error.category).toBe("cancelled");
     await client.close();
-    const closed = await client.previewWidgetData(query);
+    const closed = await client.postPreviewData(query);
     expect(!closed.ok && closed.error.message).toMatch(/shutting down/);
   });
 });

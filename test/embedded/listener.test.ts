@@ -3,19 +3,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CallLog } from "../../src/embedded/calls.js";
 import { createCallStore } from "../../src/embedded/engine.js";
 import {
-  type LocalBackend,
-  type LocalBackendOptions,
+  type EmbeddedListener,
+  type EmbeddedListenerOptions,
   MAX_BODY_BYTES,
   MISSING_START_DETAIL,
   type ObservedRequest,
   PREVIEW_DATA_PATH,
-  startLocalBackend,
+  startEmbeddedListener,
   TOO_FAR_IN_PAST_DETAIL,
 } from "../../src/embedded/listener.js";
 
 const NOW = Date.parse("2026-03-15T12:00:00Z");
 const DAY = 86_400_000;
-const KEY = "local-test-key-0123456789";
+const KEY = "embedded-test-key-0123456789";
 
 function call(id: number, timestamp: number, fields: Partial<CallLog> = {}): CallLog {
   return {
@@ -46,14 +46,14 @@ const CALLS = [
 ];
 const store = createCallStore(CALLS);
 
-let backend: LocalBackend | undefined;
+let backend: EmbeddedListener | undefined;
 afterEach(async () => {
   await backend?.close();
   backend = undefined;
 });
 
-async function start(opts: Partial<LocalBackendOptions> = {}): Promise<LocalBackend> {
-  backend = await startLocalBackend({ store, apiKey: KEY, mode: "demo", now: () => NOW, ...opts });
+async function start(opts: Partial<EmbeddedListenerOptions> = {}): Promise<EmbeddedListener> {
+  backend = await startEmbeddedListener({ store, apiKey: KEY, mode: "demo", now: () => NOW, ...opts });
   return backend;
 }
 
@@ -121,7 +121,7 @@ const BAR = {
   filters: LAST_7_DAYS,
 };
 
-describe("the local backend over HTTP on 127.0.0.1", () => {
+describe("the embedded listener over HTTP on 127.0.0.1", () => {
   it("listens on 127.0.0.1 at an ephemeral port and answers a valid query with the full body", async () => {
     const b = await start();
     expect(b.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

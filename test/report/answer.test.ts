@@ -118,7 +118,7 @@ describe("the line saying what was asked", () => {
     expect(summaryOf(demo)).toContain("Source: built-in DEMO data, not your Cekura account");
     expect(summaryOf(demo)).toContain(note);
     expect(demo.structuredContent.source).toBe("built-in DEMO data, not your Cekura account");
-    const local = answer(query, [], { source: { kind: "local", label: "calls.json" } });
+    const local = answer(query, [], { source: { kind: "file", label: "calls.json" } });
     expect(summaryOf(local)).toContain("Source: local file calls.json, not your live Cekura data");
     expect(summaryOf(answer(query, []))).not.toContain("Source:");
   });
@@ -188,7 +188,11 @@ describe("bar", () => {
   it("elides the middle of a long table but computes overall, peak and trough over all rows", () => {
     // 720 hourly buckets; the peak (value 5000) sits in the elided middle
     const rows = Array.from({ length: 720 }, (_, i) => bucket(i, i === 400 ? 5000 : 2, 1));
-    const a = answer({ ...q("count"), time_period: "hour" }, rows);
+    const whole = { start: hour(0), end: hour(720), defaulted: false };
+    const a = answer({ ...q("count"), time_period: "hour" }, rows, {
+      window: whole,
+      now: Date.parse(hour(720)),
+    });
     const s = summaryOf(a);
     expect(s).toMatch(/\| \.\.\. \d+ rows \.\.\. \|/);
     expect(s).toContain(`| ${hour(0)} |`);
@@ -203,19 +207,23 @@ describe("bar", () => {
     expect(shownRows + gap).toBe(720);
   });
 
-  it("grouped buckets become a generic table with a per-group overall", () => {
+  it("grouped buckets become a ranking of every group and a pivot (rows buckets, columns groups)", () => {
     const grouped = [
       { ...bucket(0, 3, 3), group: "agent-1" },
       { ...bucket(0, 4, 4), group: "agent-2" },
       { ...bucket(24, 5, 5), group: "agent-1" },
     ];
-    const a = answer({ ...q("count"), group_by: { type: "field", field: "agent.id" } }, grouped);
+    const a = answer({ ...q("count"), group_by: { type: "field", field: "agent.id" } }, grouped, {
+      now: Date.parse(WINDOW.end as string),
+    });
     const s = summaryOf(a);
-    expect(s).toContain("| time_interval | value | sample_count | group |");
-    expect(s).toContain(`| ${hour(0)} | 4 | 4 | agent-2 |`);
-    expect(tableRow(s, "agent-1")).toBe("| agent-1 | 2 | 8 | 8 |");
-    expect(tableRow(s, "agent-2")).toBe("| agent-2 | 1 | 4 | 4 |");
-    expect(a.structuredContent.stats).toMatchObject({ shape: "generic", groups_total: 2 });
+    expect(s).not.toContain("shape this summary does not know");
+    expect(tableRow(s, "1")).toBe("| 1 | agent-1 | 8 | 8 | 2 |");
+    expect(tableRow(s, "2")).toBe("| 2 | agent-2 | 4 | 4 | 1 |");
+    expect(s).toContain("| bucket start (UTC) | agent-1 | agent-2 |");
+    expect(s).toContain(`| ${hour(0)} | 3 | 4 |`);
+    expect(s).toContain(`| ${hour(24)} | 5 |  |`);
+    expect(a.structuredContent.stats).toMatchObject({ grouped: true, groups_total: 2, other_groups: 0 });
   });
 });
 
@@ -304,8 +312,12 @@ describe("line", () => {
       p50: 5.5,
       p95: 9.55,
       max: 10,
-      highest: [{ id: 3 }, { id: 107 }, { id: 106 }],
     });
+    expect((a.structuredContent.stats.highest as unknown[]).slice(0, 3)).toMatchObject([
+      { id: 3 },
+      { id: 107 },
+      { id: 106 },
+    ]);
   });
 
   it("finds first and last time across formats", () => {
@@ -405,7 +417,7 @@ describe("shapes it does not know", () => {
   it("line items with an extra key or a non-numeric value are a generic table", () => {
     const good = { id: 1, timestamp: hour(0), value: 1 };
     for (const odd of [
-      { ...good, group: "a" },
+      { ...good, extra: "a" },
       { ...good, value: "2026-11-19T00:00:00Z" },
       { ...good, timestamp: 5 },
     ]) {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { combineBuckets, peakAndTrough, percentileCont, percentilesCont } from "../../src/report/stats.js";
+import { combineBuckets, peakAndTrough, percentilesCont } from "../../src/report/stats.js";
+import { percentileCont } from "../../src/shared/percentile.js";
 import type { BarBucket } from "../../src/widget/response.js";
 import { propertyRuns } from "../helpers/property.js";
 
@@ -11,13 +12,6 @@ const b = (value: number | null, sample_count?: number): BarBucket => ({
 });
 
 describe("percentileCont", () => {
-  it("interpolates linearly between the closest ranks like PostgreSQL", () => {
-    // PostgreSQL: percentile_cont(0.5) over (1,2,3,4) = 2.5; 0.95 over 1..10 = 9.55
-    expect(percentileCont([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(percentileCont([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBeCloseTo(9.55, 12);
-    expect(percentileCont([7], 0.95)).toBe(7);
-    expect(percentileCont([10, 20], 0.95)).toBeCloseTo(19.5, 12);
-  });
   it("selection gives the same answers as sorting", () => {
     fc.assert(
       fc.property(

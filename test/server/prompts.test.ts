@@ -1,13 +1,10 @@
 /**
- * The MCP prompts and the other texts a model reads: every tool call a prompt prescribes is a
- * valid call (extracted from the rendered text and run through validateWidgetQuery), arguments
- * are checked, and the tool description stays short and keeps its examples.
+ * The MCP prompts: every tool call a prompt prescribes is a valid call (extracted from the
+ * rendered text and run through validateWidgetQuery), and arguments are checked.
  */
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { SERVER_INSTRUCTIONS, TOOL_DESCRIPTION } from "../../src/server/model-texts.js";
-import { getPrompt, listPrompts, PROMPT_NAMES } from "../../src/server/prompts.js";
-import { REFERENCE_RESOURCES } from "../../src/server/resources.js";
+import { getMcpPrompt, listMcpPrompts } from "../../src/server/prompts.js";
 import { type ValidateOptions, validateWidgetQuery } from "../../src/widget/validate.js";
 
 const DAY = 86_400_000;
@@ -16,7 +13,7 @@ const daysAgo = (n: number) => new Date(NOW - n * DAY).toISOString().slice(0, 10
 const LIVE: ValidateOptions = { now: NOW, defaultStart: "now-7d", maxWindowDays: 30 };
 
 const textOf = (name: string, args: Record<string, string> = {}) => {
-  const r = getPrompt(name, args, NOW);
+  const r = getMcpPrompt(name, args, NOW);
   expect(r.messages).toHaveLength(1);
   expect(r.messages[0]!.role).toBe("user");
   return r.messages[0]!.content.text;
@@ -67,7 +64,7 @@ function invalidParams(fn: () => unknown, message: RegExp) {
 
 describe("prompts/list", () => {
   it("lists the four prompts with described arguments", () => {
-    const { prompts } = listPrompts();
+    const { prompts } = listMcpPrompts();
     expect(prompts.map((p) => p.name)).toEqual([
       "call-health-report",
       "draft-dashboard",
@@ -93,11 +90,11 @@ describe("prompts/list", () => {
 });
 
 describe("call-health-report", () => {
-  it("prescribes valid calls over now-{days}d, for all agents and per agent", () => {
+  it("prescribes valid calls over today-{days}d (whole days), for all agents and per agent", () => {
     const calls = expectValidCalls(textOf("call-health-report", { days: "12" }));
     expect(calls.length).toBeGreaterThanOrEqual(6);
     for (const c of calls) {
-      expect(JSON.stringify(c)).toContain('"value":"now-12d"');
+      expect(JSON.stringify(c)).toContain('"value":"today-12d"');
       expect(conditionsOf(c)).not.toContainEqual(expect.objectContaining({ field: "agent.id" }));
     }
     expect(calls.some((c) => JSON.stringify(c.group_by) === '{"type":"field","field":"agent.id"}')).toBe(
@@ -126,22 +123,22 @@ describe("call-health-report", () => {
   });
 
   it("refuses a missing or bad days, and a bad agent_id", () => {
-    invalidParams(() => getPrompt("call-health-report", {}, NOW), /needs the argument days/);
-    invalidParams(() => getPrompt("call-health-report", { days: "" }, NOW), /needs the argument days/);
+    invalidParams(() => getMcpPrompt("call-health-report", {}, NOW), /needs the argument days/);
+    invalidParams(() => getMcpPrompt("call-health-report", { days: "" }, NOW), /needs the argument days/);
     for (const bad of ["0", "31", "7.5", "-3", "seven", "1e1"]) {
       invalidParams(
-        () => getPrompt("call-health-report", { days: bad }, NOW),
+        () => getMcpPrompt("call-health-report", { days: bad }, NOW),
         /days must be a whole number of days from 1 to 30/,
       );
     }
     for (const bad of ["abc", "4.2", "-1", "0"]) {
       invalidParams(
-        () => getPrompt("call-health-report", { days: "7", agent_id: bad }, NOW),
+        () => getMcpPrompt("call-health-report", { days: "7", agent_id: bad }, NOW),
         /agent_id must be a positive whole number/,
       );
     }
     invalidParams(
-      () => getPrompt("call-health-report", { days: "7", agent: "4" }, NOW),
+      () => getMcpPrompt("call-health-report", { days: "7", agent: "4" }, NOW),
       /no argument "agent"/,
     );
   });
@@ -160,6 +157,25 @@ describe("draft-dashboard", () => {
     for (const body of proposal) expect(body.name).toEqual(expect.any(String));
   });
 
+  it("previews the weekly per-agent widget over whole weeks, Monday to Sunday, on any weekday", () => {
+    for (let day = 0; day < 7; day++) {
+      const now = Date.parse("2026-11-23T12:00:00Z") + day * DAY; // Monday + day
+      const text = getMcpPrompt("draft-dashboard", { goal: "weekly review" }, now).messages[0]!.content.text;
+      const weekly = callsIn(text).find((c) => c.time_period === "week" && c.group_by !== undefined)!;
+      const result = validateWidgetQuery(weekly, { ...LIVE, now });
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      const start = new Date(result.window.start!);
+      const end = new Date(result.window.end!);
+      expect(start.getUTCDay()).toBe(1);
+      expect(start.toISOString()).toMatch(/T00:00:00/);
+      expect(end.getUTCDay()).toBe(0);
+      expect(end.toISOString()).toMatch(/T23:59:59/);
+      expect(end.getTime()).toBeLessThan(now);
+      expect(Math.round((end.getTime() + 1000 - start.getTime()) / (7 * DAY))).toBe(3);
+    }
+  });
+
   it("scopes every widget to the agent when agent_id is given", () => {
     const calls = expectValidCalls(textOf("draft-dashboard", { goal: "billing review", agent_id: "2" }));
     for (const c of calls) expect(conditionsOf(c)).toContainEqual(AGENT(2));
@@ -172,8 +188,8 @@ describe("draft-dashboard", () => {
   });
 
   it("refuses a missing goal", () => {
-    invalidParams(() => getPrompt("draft-dashboard", { agent_id: "2" }, NOW), /needs the argument goal/);
-    invalidParams(() => getPrompt("draft-dashboard", { goal: "x".repeat(501) }, NOW), /at most 500/);
+    invalidParams(() => getMcpPrompt("draft-dashboard", { agent_id: "2" }, NOW), /needs the argument goal/);
+    invalidParams(() => getMcpPrompt("draft-dashboard", { goal: "x".repeat(501) }, NOW), /at most 500/);
   });
 });
 
@@ -181,7 +197,7 @@ describe("investigate-metric", () => {
   it("uses the metric id everywhere, 14 days by default, with same_row for low scores", () => {
     const text = textOf("investigate-metric", { metric_id: "103" });
     const calls = expectValidCalls(text);
-    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"now-14d"');
+    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"today-14d"');
     const plotted = calls.filter((c) => c.field === "metric_evaluations.value");
     expect(plotted.length).toBeGreaterThanOrEqual(3);
     for (const c of plotted) expect(c.metric).toBe(103);
@@ -194,16 +210,16 @@ describe("investigate-metric", () => {
 
   it("takes days", () => {
     const calls = expectValidCalls(textOf("investigate-metric", { metric_id: "101", days: "30" }));
-    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"now-30d"');
+    for (const c of calls) expect(JSON.stringify(c)).toContain('"value":"today-30d"');
   });
 
   it("refuses a missing or non-integer metric_id", () => {
-    invalidParams(() => getPrompt("investigate-metric", {}, NOW), /needs the argument metric_id/);
+    invalidParams(() => getMcpPrompt("investigate-metric", {}, NOW), /needs the argument metric_id/);
     invalidParams(
-      () => getPrompt("investigate-metric", { metric_id: "Customer Satisfaction" }, NOW),
+      () => getMcpPrompt("investigate-metric", { metric_id: "Customer Satisfaction" }, NOW),
       /metric_id must be a positive whole number/,
     );
-    invalidParams(() => getPrompt("investigate-metric", { metric_id: "101", days: "45" }, NOW), /1 to 30/);
+    invalidParams(() => getMcpPrompt("investigate-metric", { metric_id: "101", days: "45" }, NOW), /1 to 30/);
   });
 });
 
@@ -248,42 +264,22 @@ describe("explain-drop", () => {
 
   it("refuses bad days and fields", () => {
     for (const bad of ["yesterday", "2026-13-01", "2026-02-30", "14/03/2026", "2026-3-4"]) {
-      invalidParams(() => getPrompt("explain-drop", { field: "success", day: bad }, NOW), /YYYY-MM-DD/);
+      invalidParams(() => getMcpPrompt("explain-drop", { field: "success", day: bad }, NOW), /YYYY-MM-DD/);
     }
     invalidParams(
-      () => getPrompt("explain-drop", { field: "success", day: daysAgo(-2) }, NOW),
+      () => getMcpPrompt("explain-drop", { field: "success", day: daysAgo(-2) }, NOW),
       /in the future/,
     );
     for (const bad of ["agent_id", "metric_evaluations.value", "succes", "metadata.a.b"]) {
       invalidParams(
-        () => getPrompt("explain-drop", { field: bad, day: daysAgo(2) }, NOW),
+        () => getMcpPrompt("explain-drop", { field: bad, day: daysAgo(2) }, NOW),
         /field must be one of .*success/,
       );
     }
-    invalidParams(() => getPrompt("explain-drop", { day: daysAgo(2) }, NOW), /needs the argument field/);
+    invalidParams(() => getMcpPrompt("explain-drop", { day: daysAgo(2) }, NOW), /needs the argument field/);
   });
 });
 
 it("refuses an unknown prompt, naming the prompts", () => {
-  invalidParams(() => getPrompt("health", {}, NOW), /Unknown prompt "health".*call-health-report/);
-});
-
-describe("texts a model reads", () => {
-  it("the tool description stays under 1,500 characters, with two valid examples and the time window", () => {
-    expect(TOOL_DESCRIPTION.length).toBeLessThan(1500);
-    const examples = [...TOOL_DESCRIPTION.matchAll(/^- [^:]+: (\{.*\})$/gm)].map(
-      (m) => JSON.parse(m[1]!) as unknown,
-    );
-    expect(examples).toHaveLength(2);
-    for (const e of examples) expect(validateWidgetQuery(e, LIVE).ok).toBe(true);
-    expect(TOOL_DESCRIPTION).toMatch(/Examples:/);
-    expect(TOOL_DESCRIPTION).toContain("now-7d");
-    expect(TOOL_DESCRIPTION).toMatch(/30 days/);
-    expect(TOOL_DESCRIPTION).toMatch(/UTC/);
-  });
-
-  it("the server instructions point to every prompt and resource", () => {
-    for (const name of PROMPT_NAMES) expect(SERVER_INSTRUCTIONS).toContain(name);
-    for (const r of REFERENCE_RESOURCES) expect(SERVER_INSTRUCTIONS).toContain(r.uri);
-  });
+  invalidParams(() => getMcpPrompt("health", {}, NOW), /Unknown prompt "health".*call-health-report/);
 });

@@ -24,7 +24,7 @@ const CANARY = "sk-canary-inmemory-5d1e7b3f9a2c";
 /** A backend whose every call fails with an error whose message holds the key. */
 function failingBackend(): BackendProvider {
   const client: UpstreamClient = {
-    previewWidgetData: async () => {
+    postPreviewData: async () => {
       throw new Error(`socket hang up while sending X-CEKURA-API-KEY ${CANARY}`);
     },
     close: async () => {},
@@ -129,7 +129,7 @@ describe("the server in memory", () => {
     expect(message.role).toBe("user");
     expect(message.content.type).toBe("text");
     const text = (message.content as { text: string }).text;
-    expect(text).toContain('"value":"now-5d"');
+    expect(text).toContain('"value":"today-5d"');
     expect(text).toContain('{"field":"agent.id","op":"eq","value":3}');
   });
 

@@ -86,6 +86,29 @@ describe("viewModel", () => {
     expect(p.table.rows).toHaveLength(rows.length);
   });
 
+  it("orders and names the groups as the report ranks them, when it does", () => {
+    const rows = ["1", "2", "3"].map((g) => ({
+      time_interval: "2026-11-24T00:00:00Z",
+      group: g,
+      value: 1,
+      sample_count: 1,
+    }));
+    const stats = {
+      chart: "bar",
+      groups: [
+        { group: "3", name: "Tech Support Agent" },
+        { group: "1", name: "Billing" },
+      ],
+    };
+    const p = onlyPanel(answer(rows, { stats }), { group_by: { type: "field", field: "agent.id" } });
+    if (p.chart?.kind !== "bar") throw new Error("no bar chart");
+    expect(p.chart.series.map((x) => x.label)).toEqual([
+      "agent.id 3 (Tech Support Agent)",
+      "agent.id 1 (Billing)",
+      "agent.id 2",
+    ]);
+  });
+
   it("draws a line of points by time, and says when the data was cut", () => {
     const p = onlyPanel(
       answer(

@@ -54,8 +54,8 @@ const NAMES_NOT_FETCHED = new Set([
 const isTemplate = (u: string) => u.includes("${");
 
 const parsed = parseCommandLine(["--demo", "--log-level", "error"], {});
-if (!parsed.ok || parsed.command.kind !== "serve") throw new Error("the demo command line did not parse");
-const config = parsed.command.config;
+if (!parsed.ok || parsed.value.kind !== "serve") throw new Error("the demo command line did not parse");
+const config = parsed.value.config;
 const logger = createLogger({ level: "error", redact: (t) => t, write: () => {} });
 const backend = createBackendProvider(config, logger);
 const closers: (() => Promise<void>)[] = [];

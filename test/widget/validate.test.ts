@@ -1258,7 +1258,7 @@ describe("group_by", () => {
       "group_by.by",
     );
     issueAt({ chart_type: "stat", group_by: { type: "field", field: "agent.id" } }, "group_by");
-    // The catalogue's GROUP_BY_CHARTS and GROUP_BY_FIELDS (one rule with the local engine).
+    // The catalogue's GROUP_BY_CHARTS and GROUP_BY_FIELDS (one rule with the embedded engine).
     expect(
       issueAt(
         { chart_type: "pie", field: "topic", group_by: { type: "field", field: "agent.id" } },

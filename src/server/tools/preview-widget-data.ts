@@ -6,13 +6,22 @@
 
 import { buildAnswer, errorAnswer } from "../../report/index.js";
 import { holdsSecret, type Redactor, redactDeep } from "../../shared/redact.js";
+import { IN_LIST_MAX_VALUES, MAX_FILTER_DEPTH, TEXT_VALUE_MAX_LENGTH } from "../../widget/catalogue.js";
 import { INPUT_JSON_SCHEMA } from "../../widget/published-schema.js";
 import { parsePreviewResponse } from "../../widget/response.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
 import { VIEW_TOOL_META } from "../app-view.js";
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logging.js";
-import { TOOL_DESCRIPTION } from "../model-texts.js";
+import { OLDER_THAN_30_DAYS, TOOL_DESCRIPTION } from "../model-texts.js";
+import {
+  coverageQuery,
+  discoveryQuery,
+  existingValues,
+  isEmptyData,
+  type Send,
+  totalCalls,
+} from "./answer-extras.js";
 
 export const TOOL_NAME = "preview_widget_data";
 
@@ -50,8 +59,8 @@ export function toolDefinition() {
 
 /**
  * Bounds far above any real widget query (a handful of arguments, at most a few thousand values,
- * strings of at most 1000 characters), checked in time proportional to the bounds, not to the
- * input, before validation: a megabyte string, a 100k-item list, 1000-deep nesting or an object
+ * strings of at most TEXT_VALUE_MAX_LENGTH characters), checked in time proportional to the bounds, not
+ * to the input, before validation: a megabyte string, a 100k-item list, 1000-deep nesting or an object
  * with thousands of keys is refused at once instead of being walked, printed and spell-checked
  * (which costs hundreds of ms of CPU per call, or a stack overflow).
  */
@@ -103,7 +112,7 @@ function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolRe
   return redactDeep(result, redact) as ToolResult;
 }
 
-export async function previewWidgetData(
+export async function handlePreviewWidgetData(
   deps: PreviewToolDeps,
   args: unknown,
   signal?: AbortSignal,
@@ -123,7 +132,7 @@ export async function previewWidgetData(
         message:
           `The arguments are far larger than any widget query (${oversize}); nothing was sent. ` +
           "A query is a few arguments: chart_type, field, and filters with a handful of conditions " +
-          "(text values of at most 1000 characters, in-lists of at most 1000 values, groups nested at most 8 deep). " +
+          `(text values of at most ${TEXT_VALUE_MAX_LENGTH} characters, in-lists of at most ${IN_LIST_MAX_VALUES} values, groups nested at most ${MAX_FILTER_DEPTH} deep). ` +
           "Send a smaller call.",
       });
     }
@@ -137,10 +146,21 @@ export async function previewWidgetData(
     });
     if (!checked.ok) {
       deps.logger.debug("Refused a call before sending", { issues: checked.issues.length });
-      return out(errorAnswer({ category: "invalid_arguments", message: describeIssues(checked.issues) }));
+      const message = describeIssues(checked.issues);
+      return out(
+        errorAnswer({
+          category: "invalid_arguments",
+          message: checked.tooFarInPast ? `${message}\n${OLDER_THAN_30_DAYS}` : message,
+        }),
+      );
     }
 
-    const reply = await client.previewWidgetData(checked.query, signal ? { signal } : {});
+    const send: Send = (q) => client.postPreviewData(q, signal ? { signal } : {});
+    const pendingReply = send(checked.query);
+    // Coverage: a stat with the same filters, in parallel, under the same signal and deadline.
+    const stat = coverageQuery(checked.query);
+    const pendingTotal = stat ? totalCalls(send(stat)) : Promise.resolve(undefined);
+    const reply = await pendingReply;
     if (!reply.ok) {
       deps.logger.info("Upstream call failed", { category: reply.error.category, ms: Date.now() - started });
       return out(errorAnswer(reply.error));
@@ -156,6 +176,11 @@ export async function previewWidgetData(
         `No start time was given, so every call in the file counts: ${span.calls} calls from ${span.start} to ${span.end} (UTC).`,
       ];
     }
+    const found = isEmptyData(response.value.data) ? discoveryQuery(checked.query) : undefined;
+    const [total, existing] = await Promise.all([
+      pendingTotal,
+      found ? existingValues(send, found) : Promise.resolve(undefined),
+    ]);
     const answer = buildAnswer({
       query: checked.query,
       window,
@@ -163,6 +188,12 @@ export async function previewWidgetData(
       source,
       notes,
       budgetChars: deps.budgetChars,
+      now,
+      extras: {
+        ...(total !== undefined ? { totalCalls: total } : {}),
+        ...(existing ? { existing } : {}),
+        ...(backend.value.agentNames ? { agentNames: backend.value.agentNames } : {}),
+      },
     });
     deps.logger.debug("Answered", {
       chart: checked.query.chart_type,

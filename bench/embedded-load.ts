@@ -9,8 +9,8 @@
  * The goal: well under 10 s for a million rows of 300-400 bytes.
  *
  * Run:
- *   npx esbuild bench/local-load.ts --bundle --platform=node --format=esm \
- *     --outfile=.bench-tmp/local-load.mjs && node .bench-tmp/local-load.mjs [count]
+ *   npx esbuild bench/embedded-load.ts --bundle --platform=node --format=esm \
+ *     --outfile=.bench-tmp/embedded-load.mjs && node .bench-tmp/embedded-load.mjs [count]
  */
 import { closeSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,7 +65,7 @@ function floor(file: string): number {
 }
 
 async function run(label: string, shape: (c: CallLog) => CallLog): Promise<string[]> {
-  const file = join(tmpdir(), `cekura-local-load-${process.pid}.ndjson`);
+  const file = join(tmpdir(), `cekura-embedded-load-${process.pid}.ndjson`);
   try {
     let t = performance.now();
     writeNdjson(file, shape);

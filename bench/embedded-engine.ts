@@ -7,8 +7,8 @@
  * objects measured in the same run.
  *
  * Run:
- *   npx esbuild bench/local-engine.ts --bundle --platform=node --format=esm \
- *     --outfile=.bench-tmp/local-engine.mjs && node --max-old-space-size=6144 .bench-tmp/local-engine.mjs [count]
+ *   npx esbuild bench/embedded-engine.ts --bundle --platform=node --format=esm \
+ *     --outfile=.bench-tmp/embedded-engine.mjs && node --max-old-space-size=6144 .bench-tmp/embedded-engine.mjs [count]
  */
 import { performance } from "node:perf_hooks";
 import type { CallLog } from "../src/embedded/calls.js";

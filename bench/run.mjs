@@ -537,10 +537,10 @@ async function main() {
     String(listChars),
     "-",
     "-",
-    "< 6000",
-    listChars < 6000,
+    "< 14000",
+    listChars < 14000,
   );
-  row("  … of which the input schema", String(schemaChars), "-", "-", "(info)", null);
+  row("  … of which preview_widget_data's input schema", String(schemaChars), "-", "-", "(info)", null);
   printTable();
 
   if (ENGINE) {

@@ -7,7 +7,7 @@
 //   node:crypto, ... would load at start even when only a lazy module uses them. They are
 //   rewritten to lazy require() shims (the banner gives the bundle a `require`).
 // - The SDK's Server builds an ajv instance in its constructor (used only to check elicitation
-//   results, which this server never asks for); ajv is loaded on the first use instead.
+//   results: create_dashboard's confirmation, rare); ajv is loaded on the first use instead.
 // - The SDK's Protocol tests every incoming message with isJSONRPCResultResponse and
 //   isJSONRPCErrorResponse (zod safeParse) before isJSONRPCRequest: for each request two failed
 //   parses, each building a ZodError with a stack trace. That was a fifth of the CPU of a

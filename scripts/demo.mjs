@@ -74,11 +74,25 @@ try {
   process.stdout.write(
     `Connected to the server in demo mode; tools: ${tools.map((t) => t.name).join(", ")}\n`,
   );
-  for (const [i, q] of DEMO_QUESTIONS.entries()) {
+  // The questions, then the saved dashboards: what exists, and what one dashboard's widgets show.
+  const steps = [
+    ...DEMO_QUESTIONS.map((q) => ({
+      question: q.question,
+      tool: "preview_widget_data",
+      arguments: q.arguments,
+    })),
+    { question: "Which dashboards do we have?", tool: "list_dashboards", arguments: {} },
+    {
+      question: "What does the Call health dashboard show?",
+      tool: "get_widget_data",
+      arguments: { widget_ids: [1, 2, 3, 4] },
+    },
+  ];
+  for (const [i, q] of steps.entries()) {
     process.stdout.write(
-      `\n${"=".repeat(78)}\nQ${i + 1}. ${q.question}\n    preview_widget_data ${JSON.stringify(q.arguments)}\n\n`,
+      `\n${"=".repeat(78)}\nQ${i + 1}. ${q.question}\n    ${q.tool} ${JSON.stringify(q.arguments)}\n\n`,
     );
-    const result = await client.callTool({ name: "preview_widget_data", arguments: q.arguments });
+    const result = await client.callTool({ name: q.tool, arguments: q.arguments });
     if (result.isError) failures++;
     process.stdout.write(`${result.isError ? "ERROR: " : ""}${result.content[0]?.text ?? ""}\n`);
   }

@@ -1,12 +1,22 @@
 // CI check with the official MCP Inspector CLI (1.0.3 runs on Node 20): the built server, in
-// demo mode, must list its tool, prompts and resources. If the inspector cannot be installed
+// demo mode, must list its tools, prompts and resources. If the inspector cannot be installed
 // from the registry (network trouble), this says so and exits 0: the same lists are also
 // checked with the SDK client in test/e2e and test/server-inmemory.test.ts.
 import { spawnSync } from "node:child_process";
 
 const INSPECTOR = "@modelcontextprotocol/inspector@1.0.3";
 const checks = [
-  { method: "tools/list", key: "tools", expect: ["preview_widget_data"] },
+  {
+    method: "tools/list",
+    key: "tools",
+    expect: [
+      "preview_widget_data",
+      "list_dashboards",
+      "get_dashboard",
+      "get_widget_data",
+      "create_dashboard",
+    ],
+  },
   {
     method: "prompts/list",
     key: "prompts",

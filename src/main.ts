@@ -67,6 +67,7 @@ async function serve(config: Config): Promise<void> {
     logger,
     defaultWindow: config.defaultWindow,
     budgetChars: config.budgetChars,
+    disableWrite: config.disableWrite,
     ...(heap ? { afterCall: heap.afterCall } : {}),
   });
 

@@ -131,6 +131,7 @@ describe("README", () => {
       "--default-window",
       "--max-result-chars",
       "--log-level",
+      "--disable-write",
     ]) {
       expect(README).toContain(flag);
     }

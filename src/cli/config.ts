@@ -28,6 +28,8 @@ export interface Config {
   defaultWindow: string;
   budgetChars: number;
   logLevel: LogLevel;
+  /** --disable-write / CEKURA_DISABLE_WRITE=1: no tool saves anything (create_dashboard is not offered). */
+  disableWrite: boolean;
 }
 
 export type Command =
@@ -156,7 +158,7 @@ function parseWith(
       subcommand = "preview";
       continue;
     }
-    if (arg === "--demo") {
+    if (arg === "--demo" || arg === "--disable-write") {
       switches.add(arg);
       continue;
     }
@@ -243,6 +245,7 @@ function parseWith(
     defaultWindow,
     budgetChars: budget.value,
     logLevel: level as LogLevel,
+    disableWrite: switches.has("--disable-write") || /^(1|true|yes)$/i.test(env.CEKURA_DISABLE_WRITE ?? ""),
   };
   if (apiKey) config.apiKey = apiKey;
   if (dataFile) config.dataFile = dataFile;

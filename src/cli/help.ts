@@ -4,7 +4,8 @@ import { DEFAULT_BASE_URL, DEFAULT_DEADLINE_MS, DEFAULT_WINDOW, MAX_DEADLINE_MS 
 
 export const HELP = `${PACKAGE_NAME} ${VERSION}
 An MCP server (stdio) that answers questions about your Cekura voice-agent calls with the
-preview_widget_data tool: chart data for a dashboard widget, summarised for a model.
+preview_widget_data tool (chart data for a dashboard widget, summarised for a model), reads saved
+dashboards and widgets, and saves new dashboards with create_dashboard (unless --disable-write).
 
 Usage:
   ${PACKAGE_NAME}                      serve MCP over stdio against the Cekura API (needs CEKURA_API_KEY)
@@ -32,4 +33,6 @@ Settings (flag, or environment variable):
   --max-result-chars, CEKURA_MAX_RESULT_CHARS
                                     budget of one answer in characters, default ${DEFAULT_BUDGET_CHARS}
   --log-level, CEKURA_LOG_LEVEL     debug|info|notice|warning|error..., default info (logs go to stderr)
+  --disable-write, CEKURA_DISABLE_WRITE=1
+                                    save nothing: create_dashboard (the only write) is not offered
 `;

@@ -1,7 +1,8 @@
 /**
  * The embedded backend over HTTP: `POST /dashboards/widgets/preview_data/` on 127.0.0.1 at an
  * ephemeral port, speaking the Cekura contract (reference §1 and §3) with Django REST
- * Framework-style error bodies, so the upstream client talks to it exactly as to the service.
+ * Framework-style error bodies, so the upstream client talks to it exactly as to the service;
+ * given a DashboardService, also the dashboard routes (src/embedded/dashboards.ts), GET or POST.
  * The MCP server does not use it (demo and data modes call the engine in process,
  * src/embedded/in-process.ts); end-to-end tests and the bench use it as a realistic Cekura, so it
  * checks each request itself, as Cekura would, before the engine computes the answer.
@@ -17,10 +18,11 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 import { err, ok, type Result } from "../shared/errors.js";
 import { isPlainObject } from "../shared/json.js";
-import { UPSTREAM_MAX_WINDOW_DAYS } from "../widget/catalogue.js";
-import { type ValidationIssue, validateWidgetQuery } from "../widget/validate.js";
-import { computeWidget, type DrfErrorBody } from "./engine.js";
+import type { DashboardService } from "./dashboards.js";
+import { answerPreview, type EmbeddedReply } from "./preview.js";
 import type { CallStore } from "./store.js";
+
+export { issuesToDrf, MISSING_START_DETAIL, TOO_FAR_IN_PAST_DETAIL } from "./preview.js";
 
 export interface EmbeddedListenerOptions {
   store: CallStore;
@@ -31,6 +33,8 @@ export interface EmbeddedListenerOptions {
   /** The clock (epoch ms) for relative datetimes; one reading per request. Default Date.now. */
   now?: () => number;
   host?: "127.0.0.1";
+  /** The dashboard routes (src/embedded/dashboards.ts); without it, only the preview path exists. */
+  dashboards?: DashboardService;
   /** Told about unexpected exceptions (answered 500). */
   onError?: (error: unknown) => void;
   /** Told about every request before it is answered (for tests). The headers hold the key as sent. */
@@ -55,13 +59,10 @@ export interface EmbeddedListener {
 
 export const PREVIEW_DATA_PATH = "/dashboards/widgets/preview_data/";
 export const MAX_BODY_BYTES = 1024 * 1024;
-export const TOO_FAR_IN_PAST_DETAIL = `Timestamp filter value is too far in the past. Maximum allowed range is ${UPSTREAM_MAX_WINDOW_DAYS} days.`;
-export const MISSING_START_DETAIL =
-  'A timestamp filter with gt or gte is required (the start of the window), e.g. {"field": "timestamp", "op": "gte", "value": "now-7d"}.';
 
 /** The listener's rules where upstream is silent, for the documentation (engine rules: ENGINE_ASSUMPTIONS). */
 export const LISTENER_ASSUMPTIONS: readonly string[] = [
-  "Checks run in DRF's order: 404 for any other path (the trailing slash is required; a query string is ignored), then the key (401 missing or empty, 403 wrong; constant-time), then 405 for methods other than POST (OPTIONS and HEAD included), then 415 unless the media type is application/json (upstream also takes form bodies), then 413 over 1 MiB, then 400 for invalid JSON or UTF-8.",
+  "Checks run in DRF's order: 404 for a path that is neither the preview nor a dashboard route (the trailing slash is required), then the key (401 missing or empty, 403 wrong; constant-time), then 405 for a method the path does not take (the preview takes POST only; OPTIONS and HEAD never), then, for a POST, 415 unless the media type is application/json (upstream also takes form bodies), then 413 over 1 MiB, then 400 for invalid JSON or UTF-8.",
   "An empty body is {} (so the answer names the missing chart_type); a JSON value that is not an object is 400 {non_field_errors: [...]}.",
   "A `metadata` key in the body (front-end layout data) is accepted and ignored; any other unknown key is refused by validateWidgetQuery, where upstream would ignore it.",
   'Validation issues become {"<top-level argument>": ["<path>: <message> <fix>"]}; the path prefix is left out when it is the argument itself.',
@@ -69,7 +70,8 @@ export const LISTENER_ASSUMPTIONS: readonly string[] = [
   'Unexpected exceptions answer 500 {detail: "Internal error"}; an answer given before the whole body was read closes the connection unless the body\'s declared length is within the cap (node drains it and keeps the connection alive).',
 ];
 
-type Body = DrfErrorBody | Record<string, unknown>;
+/** A JSON body: a DRF error, a computed answer or a dashboard route's reply. */
+type Body = unknown;
 
 class HttpAnswer {
   constructor(
@@ -145,31 +147,18 @@ const describeType = (v: unknown): string =>
             ? "bool"
             : typeof v;
 
-/** Validator issues as DRF field errors: the top-level argument is the key, the rest of the path leads the message. */
-export function issuesToDrf(issues: readonly ValidationIssue[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const top = issue.path.split(/[.[]/)[0] ?? "";
-    const key = top === "" || top.startsWith("(") ? "non_field_errors" : top;
-    let message =
-      issue.path !== top && key !== "non_field_errors" ? `${issue.path}: ${issue.message}` : issue.message;
-    if (issue.fix) message += ` ${issue.fix}`;
-    const list = out[key] ?? [];
-    list.push(message);
-    out[key] = list;
-  }
-  return out;
-}
-
 export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<EmbeddedListener> {
   const host = opts.host ?? "127.0.0.1";
   const clock = opts.now ?? Date.now;
   const expectedKey = opts.apiKey !== undefined ? digest(opts.apiKey) : undefined;
   const demo = opts.mode === "demo";
 
+  const reply = (r: EmbeddedReply) => new HttpAnswer(r.status, r.body, r.headers);
+
   async function answer(req: IncomingMessage, seen: ObservedRequest): Promise<HttpAnswer> {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== PREVIEW_DATA_PATH) return new HttpAnswer(404, { detail: "Not found." });
+    const [path = "", search = ""] = (req.url ?? "").split("?", 2);
+    const methods = path === PREVIEW_DATA_PATH ? (["POST"] as const) : opts.dashboards?.allowed(path);
+    if (methods === undefined) return new HttpAnswer(404, { detail: "Not found." });
 
     if (expectedKey) {
       const given = req.headers["x-cekura-api-key"];
@@ -184,8 +173,19 @@ export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<Em
       if (!keyMatches(expectedKey, key)) return new HttpAnswer(403, { detail: "Invalid API key." });
     }
 
-    if (req.method !== "POST") {
-      return new HttpAnswer(405, { detail: `Method "${req.method ?? ""}" not allowed.` }, { allow: "POST" });
+    const method = methods.find((m) => m === req.method);
+    if (method === undefined) {
+      return new HttpAnswer(
+        405,
+        { detail: `Method "${req.method ?? ""}" not allowed.` },
+        { allow: methods.join(", ") },
+      );
+    }
+    const now = clock();
+    if (method === "GET") {
+      return reply(
+        opts.dashboards!.handle({ method, path, query: new URLSearchParams(search), body: {}, now }),
+      );
     }
 
     const contentType = req.headers["content-type"] ?? "";
@@ -213,23 +213,13 @@ export function startEmbeddedListener(opts: EmbeddedListenerOptions): Promise<Em
         non_field_errors: [`Invalid data. Expected a dictionary, but got ${describeType(body)}.`],
       });
     }
-    // `metadata` in a widget body is front-end layout data (reference §1): accepted and ignored.
-    const { metadata: _layout, ...args } = body;
-
-    const now = clock();
-    const checked = validateWidgetQuery(args, {
-      now,
-      ...(demo ? { requireStart: true, maxWindowDays: UPSTREAM_MAX_WINDOW_DAYS } : {}),
-    });
-    if (!checked.ok) {
-      if (checked.tooFarInPast) return new HttpAnswer(400, { detail: TOO_FAR_IN_PAST_DETAIL });
-      if (checked.missingStart) return new HttpAnswer(400, { detail: MISSING_START_DETAIL });
-      return new HttpAnswer(400, issuesToDrf(checked.issues));
+    if (path !== PREVIEW_DATA_PATH) {
+      return reply(opts.dashboards!.handle({ method, path, query: new URLSearchParams(search), body, now }));
     }
-
-    const result = computeWidget(opts.store, checked.query, now);
-    if (!result.ok) return new HttpAnswer(result.error.status, result.error.body);
-    return new HttpAnswer(200, result.value as unknown as Record<string, unknown>);
+    // A preview that names a dashboard gets its filters ANDed in (docs/cekura-api.md §1).
+    const scoped = opts.dashboards ? opts.dashboards.scopePreview(body) : { ok: true as const, body };
+    if (!scoped.ok) return reply(scoped.reply);
+    return reply(answerPreview(opts.store, scoped.body, now, demo));
   }
 
   const server = createServer((req, res) => {

@@ -1,7 +1,7 @@
 /** Sentences about the question: what was asked, over which window, from which source. */
 import type { Operator } from "../widget/catalogue.js";
 import { roleOf } from "../widget/time.js";
-import { type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
+import { type Condition, type Filter, isGroup, type TimeWindow, type WidgetQuery } from "../widget/types.js";
 import { cut, oneLine } from "./format.js";
 
 export type DataSource = { kind: "live" } | { kind: "demo" } | { kind: "file"; label: string };
@@ -62,13 +62,15 @@ function valueText(v: unknown): string {
 const isWindowBound = (f: Filter): boolean =>
   !isGroup(f) && f.field === "timestamp" && roleOf(f.op) !== undefined;
 
-function filterText(f: Filter, nested: boolean): string | undefined {
+function filterText(f: Filter, nested: boolean, withWindow = false): string | undefined {
   if (!isGroup(f)) {
-    if (isWindowBound(f)) return undefined;
+    if (!withWindow && isWindowBound(f)) return undefined;
     if (f.op === "isnull") return `${f.field} ${f.value === false ? "is not null" : "is null"}`;
     return `${f.field} ${OP_TEXT[f.op] ?? f.op} ${valueText(f.value)}`;
   }
-  const parts = f.conditions.map((c) => filterText(c, true)).filter((s): s is string => s !== undefined);
+  const parts = f.conditions
+    .map((c) => filterText(c, true, withWindow))
+    .filter((s): s is string => s !== undefined);
   if (parts.length === 0) return undefined;
   if (f.operator === "same_row") return `same_row(${parts.join(" AND ")})`;
   const joined = parts.join(f.operator === "or" ? " OR " : " AND ");
@@ -101,6 +103,26 @@ function whatText(
     default:
       return `${oneLine(String(query.chart_type), 40)} of ${f}`;
   }
+}
+
+/** A filter read from the service (any shape) as a Filter, as far as it is one; unknown parts dropped. */
+function asFilter(v: unknown, depth = 0): Filter | undefined {
+  if (v === null || typeof v !== "object" || Array.isArray(v) || depth > 10) return undefined;
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.conditions)) {
+    const conditions = o.conditions.map((c) => asFilter(c, depth + 1)).filter((c) => c !== undefined);
+    const operator = o.operator === "or" || o.operator === "same_row" ? o.operator : "and";
+    return { operator, conditions };
+  }
+  if (typeof o.field !== "string" || typeof o.op !== "string") return undefined;
+  return { field: o.field, op: o.op as Condition["op"], value: (o.value ?? null) as Condition["value"] };
+}
+
+/** A saved dashboard's or widget's filters in words, time bounds included; "none" when empty. */
+export function describeSavedFilter(v: unknown, max = 300): string {
+  const f = asFilter(v);
+  const text = f === undefined ? undefined : filterText(f, false, true);
+  return text === undefined ? "none" : oneLine(text, max);
 }
 
 /** The one line saying what was asked. */

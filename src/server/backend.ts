@@ -65,10 +65,13 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       });
     }
 
-    const [{ createCallStore }, { createEmbeddedClient }] = await Promise.all([
-      import("../embedded/store.js"),
-      import("../embedded/in-process.js"),
-    ]);
+    const [{ createCallStore }, { createEmbeddedClient }, { createDashboardService }, { answerPreview }] =
+      await Promise.all([
+        import("../embedded/store.js"),
+        import("../embedded/in-process.js"),
+        import("../embedded/dashboards.js"),
+        import("../embedded/preview.js"),
+      ]);
     let calls: import("../embedded/calls.js").CallLog[];
     let source: DataSource;
     if (config.mode === "demo") {
@@ -90,7 +93,15 @@ export function createBackendProvider(config: Config, logger: Logger): BackendPr
       logger.info(`Loaded ${calls.length} calls from ${basename(file)}`, { format: loaded.value.format });
       source = { kind: "file", label: basename(file) };
     }
-    const client = createEmbeddedClient(createCallStore(calls));
+    const store = createCallStore(calls);
+    // Saved dashboards, in memory: two demo ones, none for a file; lost when the process exits.
+    const dashboards = createDashboardService({
+      preview: (body, now) => answerPreview(store, body, now, config.mode === "demo"),
+      metricName: (id) => store.metrics().get(id)?.name,
+      seed: config.mode === "demo" ? "demo" : "empty",
+      now: Date.now(),
+    });
+    const client = createEmbeddedClient(store, Date.now, dashboards);
     closers.push(() => client.close());
     return ok({
       client,

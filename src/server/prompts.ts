@@ -220,6 +220,7 @@ export function getMcpPrompt(
   name: string,
   args: Readonly<Record<string, string>> | undefined,
   now: number,
+  opts: { writes: boolean } = { writes: true },
 ): { description: string; messages: { role: "user"; content: { type: "text"; text: string } }[] } {
   const prompt = PROMPTS.find((p) => p.info.name === name);
   if (!prompt) throw invalid(`Unknown prompt ${show(name)}. Prompts: ${MCP_PROMPT_NAMES.join(", ")}.`);
@@ -250,6 +251,7 @@ export function getMcpPrompt(
     ...Object.fromEntries(info.arguments.map((a) => [a.name, checked[a.name] ?? ""])),
     ...spec.derive?.(checked, now),
     answer_style: answerStyle.trim(),
+    can_save: opts.writes,
     max_window_days: String(UPSTREAM_MAX_WINDOW_DAYS),
   };
   for (const [key, snippet] of prompt.snippets) vars[key] = fillTemplate(snippet, vars);

@@ -24,7 +24,7 @@ import type { Logger, LogLevel } from "./logging.js";
 import { SERVER_INSTRUCTIONS } from "./model-texts.js";
 import { getMcpPrompt, listMcpPrompts } from "./prompts.js";
 import { REFERENCE_RESOURCES, readReference } from "./resources.js";
-import { handlePreviewWidgetData, TOOL_NAME, toolDefinition } from "./tools/preview-widget-data.js";
+import { type ConfirmOutcome, toolsFor } from "./tools/index.js";
 
 export interface ServerDeps {
   backend: BackendProvider;
@@ -32,6 +32,8 @@ export interface ServerDeps {
   defaultWindow: string;
   budgetChars: number;
   now?: () => number;
+  /** --disable-write: create_dashboard is not offered, and the draft-dashboard prompt ends with JSON bodies. */
+  disableWrite?: boolean;
   /** Called once each tools/call has its answer (main.ts: the heap keeper). */
   afterCall?: () => void;
 }
@@ -51,7 +53,35 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
     },
   );
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [toolDefinition()] }));
+  const tools = toolsFor(deps);
+  let definitions: ReturnType<(typeof tools)[number]["definition"]>[] | undefined;
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    definitions ??= tools.map((t) => t.definition());
+    return { tools: definitions };
+  });
+
+  /** Asks the person to confirm a write, where the client declared elicitation. */
+  const confirm = async (message: string, signal?: AbortSignal): Promise<ConfirmOutcome> => {
+    if (!server.getClientCapabilities()?.elicitation) return "unsupported";
+    // A question that fails or times out is a "no": nothing is saved without a yes.
+    const answer = await server
+      .elicitInput(
+        {
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              save: { type: "boolean", title: "Save it", description: "Save this dashboard now" },
+            },
+            required: ["save"],
+          },
+        },
+        { ...(signal ? { signal } : {}), timeout: 10 * 60_000 },
+      )
+      .catch(() => ({ action: "cancel" as const, content: undefined }));
+    if (answer.action !== "accept") return answer.action;
+    return answer.content?.save === true ? "accept" : "decline";
+  };
 
   // Registered with Protocol's setRequestHandler, which parses the request with
   // CallToolRequestSchema as for every other method. Server's override of it would parse the
@@ -60,16 +90,20 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   // and test/questions-demo.test.ts holds 80 of them (every chart, and refusals) to CallToolResultSchema.
   Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
-    if (name !== TOOL_NAME) {
+    const tool = tools.find((t) => t.name === name);
+    if (!tool) {
+      const off = deps.disableWrite && name === "create_dashboard";
       return {
         ...errorAnswer({
-          category: "invalid_arguments",
-          message: `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server has one tool: ${TOOL_NAME}.`,
+          category: off ? "config" : "invalid_arguments",
+          message: off
+            ? "Writes are switched off on this server (--disable-write or CEKURA_DISABLE_WRITE=1), so create_dashboard is not available. Give the person the widgets as JSON bodies instead."
+            : `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server's tools: ${tools.map((t) => t.name).join(", ")}.`,
         }),
       };
     }
     try {
-      return { ...(await handlePreviewWidgetData(deps, args, extra.signal)) };
+      return { ...(await tool.call(deps, args, { signal: extra.signal, confirm })) };
     } finally {
       deps.afterCall?.();
     }
@@ -79,7 +113,9 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   // names are McpError InvalidParams (thrown errors become JSON-RPC errors in the SDK).
   server.setRequestHandler(ListPromptsRequestSchema, async () => listMcpPrompts());
   server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-    getMcpPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)()),
+    getMcpPrompt(request.params.name, request.params.arguments, (deps.now ?? Date.now)(), {
+      writes: !deps.disableWrite,
+    }),
   );
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
     resources: [...REFERENCE_RESOURCES.map((r) => ({ ...r })), { ...VIEW_RESOURCE }],

@@ -58,11 +58,29 @@ export interface UpstreamSuccess {
   elapsedMs: number;
 }
 
+/**
+ * One request to the API. GET and POST only: the client has no code path for PUT, PATCH or
+ * DELETE. A `write` is sent once and never retried (a lost answer may still have saved it);
+ * every other request is read-only and safe to retry. Write bodies: src/upstream/dashboards.ts.
+ */
+export interface UpstreamRequest {
+  method: "GET" | "POST";
+  /** Path under the base URL, with its trailing slash, e.g. "/dashboards/dashboards/7/". */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+  /** POST only: sent as JSON. */
+  body?: unknown;
+  write?: boolean;
+}
+
 export interface UpstreamClient {
   postPreviewData(
     body: unknown,
     opts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>>;
+  /** The primitive every endpoint goes through (src/upstream/dashboards.ts). */
+  request(req: UpstreamRequest, opts?: { signal?: AbortSignal }): Promise<Result<UpstreamSuccess, ToolError>>;
   /** Closes the Agent; in-flight calls are aborted and answer `cancelled`. Idempotent. */
   close(): Promise<void>;
 }
@@ -121,6 +139,14 @@ export function joinUrl(baseUrl: string, path: string): URL {
   url.search = "";
   url.hash = "";
   return url;
+}
+
+/** A request ready to send: its path with the query, its JSON text (POST only). */
+interface Prepared {
+  method: "GET" | "POST";
+  path: string;
+  payload: string | undefined;
+  write: boolean;
 }
 
 /** Everything an attempt can end with, before the attempt count is known. */
@@ -279,7 +305,8 @@ function drfDetail(text: string): string | undefined {
 export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {
   const url = joinUrl(opts.baseUrl, PREVIEW_PATH);
   const origin = url.origin;
-  const path = url.pathname;
+  /** The base URL's path prefix, without a trailing slash ("" for https://api.cekura.ai). */
+  const basePath = url.pathname.slice(0, -PREVIEW_PATH.length);
   const deadlineMs = opts.deadlineMs;
   if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
     throw new TypeError("createUpstreamClient: deadlineMs must be a positive number");
@@ -309,6 +336,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     "user-agent": opts.userAgent ?? DEFAULT_USER_AGENT,
   };
   if (apiKey !== undefined) headers["x-cekura-api-key"] = apiKey;
+  const { "content-type": _json, ...getHeaders } = headers;
 
   const active = new Set<(kind: AbortKind) => void>();
   let closed = false;
@@ -505,10 +533,12 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return ERROR_BODY_READ_BYTES;
   };
 
-  async function attempt(payload: string, abort: CallAbort): Promise<AttemptOutcome> {
+  async function attempt(req: Prepared, abort: CallAbort): Promise<AttemptOutcome> {
     const reply = await exchange(
       agent,
-      { origin, path, method: "POST", headers, body: payload },
+      req.payload === undefined
+        ? { origin, path: req.path, method: req.method, headers: getHeaders }
+        : { origin, path: req.path, method: req.method, headers, body: req.payload },
       abort,
       limitFor,
     );
@@ -582,7 +612,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   }
 
   async function run(
-    payload: string,
+    req: Prepared,
     callerSignal: AbortSignal | undefined,
     started: number,
   ): Promise<Result<UpstreamSuccess, ToolError>> {
@@ -601,7 +631,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       let attempts = 0;
       for (;;) {
         attempts += 1;
-        const outcome = await attempt(payload, controller);
+        const outcome = await attempt(req, controller);
         if (outcome.kind === "success") {
           return ok({
             status: outcome.status,
@@ -611,7 +641,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           });
         }
         if (abortKind !== undefined) return err(abortedError(abortKind, attempts));
-        if (!outcome.retryable || attempts > maxRetries) {
+        // A write is never sent twice: the first one may have been saved even without an answer.
+        if (!outcome.retryable || req.write || attempts > maxRetries) {
           return err(outcome.make(attemptsSuffix(attempts), attempts));
         }
         const remaining = deadlineMs - (Date.now() - started);
@@ -634,8 +665,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return { ...e, message: redact(e.message) };
   }
 
-  async function postPreviewData(
-    body: unknown,
+  async function request(
+    req: UpstreamRequest,
     callOpts?: { signal?: AbortSignal },
   ): Promise<Result<UpstreamSuccess, ToolError>> {
     const started = Date.now();
@@ -643,17 +674,31 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       if (closed) return err(abortedError("closed", 0));
       if (callOpts?.signal?.aborted) return err(abortedError("cancelled", 0));
       let payload: string | undefined;
-      try {
-        payload = JSON.stringify(body);
-      } catch {
-        payload = undefined;
+      if (req.method === "POST") {
+        try {
+          payload = JSON.stringify(req.body ?? {});
+        } catch {
+          payload = undefined;
+        }
+        if (payload === undefined) {
+          return err(
+            toolError("internal", "The request body could not be encoded as JSON (a bug in this server)."),
+          );
+        }
       }
-      if (payload === undefined) {
-        return err(
-          toolError("internal", "The widget query could not be encoded as JSON (a bug in this server)."),
-        );
+      let query = "";
+      if (req.query) {
+        const search = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.query)) if (v !== undefined) search.set(k, String(v));
+        query = search.toString();
       }
-      const result = await run(payload, callOpts?.signal, started);
+      const prepared: Prepared = {
+        method: req.method,
+        path: query === "" ? `${basePath}${req.path}` : `${basePath}${req.path}?${query}`,
+        payload,
+        write: req.write === true,
+      };
+      const result = await run(prepared, callOpts?.signal, started);
       return result.ok ? result : err(redactError(result.error));
     } catch {
       return err(
@@ -661,6 +706,9 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
       );
     }
   }
+
+  const postPreviewData = (body: unknown, callOpts?: { signal?: AbortSignal }) =>
+    request({ method: "POST", path: PREVIEW_PATH, body }, callOpts);
 
   async function close(): Promise<void> {
     if (closed) return;
@@ -673,5 +721,5 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     }
   }
 
-  return { postPreviewData, close };
+  return { postPreviewData, request, close };
 }

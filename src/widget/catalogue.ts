@@ -333,6 +333,11 @@ export const REQUEST_FIELDS = [
 ] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
 
+/** A saved widget's own fields: a request's, less the dashboard-level ones (docs/cekura-api.md §6). */
+export const WIDGET_FIELDS: readonly RequestField[] = REQUEST_FIELDS.filter(
+  (f) => f !== "dashboard_filters" && f !== "dashboard",
+);
+
 /** Metadata keys: one top-level key of letters, digits, `_` and `-` (`metadata.a.b` is refused upstream). */
 export const METADATA_KEY = /^[A-Za-z0-9_-]+$/;
 

@@ -35,8 +35,16 @@ describe("defaults", () => {
         defaultWindow: "now-7d",
         budgetChars: 24_000,
         logLevel: "info",
+        disableWrite: false,
       },
     });
+  });
+
+  it("switches writes off with --disable-write or CEKURA_DISABLE_WRITE=1", () => {
+    expect(config(["--disable-write"], {}).disableWrite).toBe(true);
+    expect(config([], { CEKURA_DISABLE_WRITE: "1" }).disableWrite).toBe(true);
+    expect(config([], { CEKURA_DISABLE_WRITE: "true" }).disableWrite).toBe(true);
+    expect(config([], { CEKURA_DISABLE_WRITE: "0" }).disableWrite).toBe(false);
   });
 
   it("reads the API key from CEKURA_API_KEY, trimmed; blank is no key", () => {

@@ -17,6 +17,15 @@ const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
 };
 export const BIN = resolve(ROOT, Object.values(pkg.bin)[0]!);
 
+/** The tools the server lists, in order (create_dashboard last: --disable-write drops it). */
+export const TOOL_NAMES = [
+  "preview_widget_data",
+  "list_dashboards",
+  "get_dashboard",
+  "get_widget_data",
+  "create_dashboard",
+];
+
 /** A key that must never appear in any output. */
 export const CANARY_KEY = "sk-canary-7f3a9c1e5b2d4086aa11";
 

@@ -17,6 +17,7 @@ import {
   runRaw,
   type SpawnedServer,
   spawnServer,
+  TOOL_NAMES,
   textOf,
 } from "./helpers.js";
 
@@ -55,9 +56,9 @@ const SUCCESS_PER_DAY = {
 };
 
 describe("the built server over stdio", () => {
-  it("lists exactly one tool, with explicit annotations and a portable schema", async () => {
+  it("lists the preview tool first, with explicit annotations and a portable schema", async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["preview_widget_data"]);
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     const tool = tools[0]!;
     expect(tool.title).toBeTruthy();
     expect(tool.annotations).toMatchObject({
@@ -151,11 +152,11 @@ describe("the built server over stdio", () => {
 });
 
 describe("without a key", () => {
-  it("starts, lists its tool, and answers a call with how to set the key", async () => {
+  it("starts, lists its tools, and answers a call with how to set the key", async () => {
     const s = await spawnServer({ env: { CEKURA_BASE_URL: backend.url } });
     try {
       const { tools } = await s.client.listTools();
-      expect(tools).toHaveLength(1);
+      expect(tools).toHaveLength(5);
       const r = (await s.client.callTool({
         name: "preview_widget_data",
         arguments: SUCCESS_PER_DAY,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createDashboardService } from "../../src/embedded/dashboards.js";
 import { createCallStore } from "../../src/embedded/engine.js";
 import { createEmbeddedClient } from "../../src/embedded/in-process.js";
+import { answerPreview } from "../../src/embedded/preview.js";
 
 const NOW = Date.parse("2026-03-15T12:00:00Z");
 const store = createCallStore([
@@ -60,5 +62,62 @@ describe("the embedded backend in process", () => {
     await client.close();
     const closed = await client.postPreviewData(query);
     expect(!closed.ok && closed.error.message).toMatch(/shutting down/);
+  });
+});
+
+describe("the in-process dashboard routes", () => {
+  const dashboards = () =>
+    createDashboardService({
+      preview: (body, now) => answerPreview(store, body, now, true),
+      seed: "demo",
+      now: NOW,
+    });
+
+  it("serve the same routes as the listener, with copies in and out", async () => {
+    const service = dashboards();
+    const client = createEmbeddedClient(store, () => NOW, service);
+    const filters = { field: "timestamp", op: "gte", value: "now-1d" };
+    const made = await client.request({
+      method: "POST",
+      path: "/dashboards/dashboards/",
+      body: { name: "n", filters },
+      write: true,
+    });
+    expect(made.ok && made.value.status).toBe(201);
+    filters.value = "now-9d"; // the caller's object changes; the saved dashboard does not
+    const got = await client.request({ method: "GET", path: "/dashboards/dashboards/3/" });
+    expect(got.ok && (got.value.body as { filters: unknown }).filters).toEqual({
+      field: "timestamp",
+      op: "gte",
+      value: "now-1d",
+    });
+    const missing = await client.request({ method: "GET", path: "/dashboards/dashboards/99/" });
+    expect(!missing.ok && missing.error.category).toBe("not_found");
+    const list = await client.request({
+      method: "GET",
+      path: "/dashboards/dashboards/",
+      query: { page: 1, page_size: 2 },
+    });
+    expect(list.ok && (list.value.body as { count: number; next: unknown }).next).toContain("page=2");
+  });
+
+  it("scope a preview that names a dashboard, and refuse an unknown one", async () => {
+    const client = createEmbeddedClient(store, () => NOW, dashboards());
+    const failedOnly = { field: "success", op: "eq", value: false };
+    await client.request({
+      method: "POST",
+      path: "/dashboards/dashboards/",
+      body: { name: "failed", filters: failedOnly },
+      write: true,
+    });
+    const total = async (extra: object) => {
+      const r = await client.postPreviewData({ ...query, ...extra });
+      return r.ok ? (r.value.body as { data: { total_calls: number } }).data.total_calls : -1;
+    };
+    expect(await total({})).toBe(1);
+    expect(await total({ dashboard: 3 })).toBe(0); // the one call succeeded
+    const unknown = await client.postPreviewData({ ...query, dashboard: 42 });
+    expect(!unknown.ok && unknown.error.category).toBe("validation");
+    expect(!unknown.ok && unknown.error.message).toContain("Invalid pk");
   });
 });

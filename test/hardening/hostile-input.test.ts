@@ -62,6 +62,9 @@ function harness(): Harness {
         elapsedMs: 0,
       });
     },
+    request: async () => {
+      throw new Error("only previews are sent here");
+    },
     close: async () => {},
   };
   const backend: BackendProvider = {

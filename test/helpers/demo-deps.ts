@@ -11,6 +11,7 @@ export function demoDeps() {
     defaultWindow: "now-7d",
     budgetChars: 24_000,
     logLevel: "error",
+    disableWrite: false,
   };
   const logger = createLogger({ level: "error", redact: (t) => t, write: () => {} });
   const backend = createBackendProvider(config, logger);

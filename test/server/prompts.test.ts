@@ -19,10 +19,27 @@ const textOf = (name: string, args: Record<string, string> = {}) => {
   return r.messages[0]!.content.text;
 };
 
-/** Every ```json block of a rendered prompt as tool calls (an array is a list of bodies). */
-function callsIn(text: string): Record<string, unknown>[] {
+type Body = Record<string, unknown>;
+
+/**
+ * Every ```json block of a rendered prompt as preview calls. A create_dashboard call gives its
+ * widgets, each with the dashboard's filters; a new dashboard's body gives its filters to the
+ * widget bodies (an array) that follow it.
+ */
+function callsIn(text: string): Body[] {
   const blocks = [...text.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as unknown);
-  return blocks.flatMap((b) => (Array.isArray(b) ? b : [b])) as Record<string, unknown>[];
+  let dashboardFilters: unknown;
+  return blocks.flatMap((b): Body[] => {
+    if (Array.isArray(b)) return (b as Body[]).map((w) => ({ ...w, dashboard_filters: dashboardFilters }));
+    const o = b as Body;
+    if (Array.isArray(o.widgets))
+      return (o.widgets as Body[]).map((w) => ({ ...w, dashboard_filters: o.filters }));
+    if (o.chart_type === undefined) {
+      dashboardFilters = o.filters;
+      return [];
+    }
+    return [o];
+  });
 }
 
 function expectValidCalls(text: string, opts: ValidateOptions = LIVE): Record<string, unknown>[] {
@@ -46,6 +63,7 @@ const conditionsOf = (call: Record<string, unknown>): unknown[] => {
     else if (f) out.push(f);
   };
   walk(call.filters);
+  walk(call.dashboard_filters);
   return out;
 };
 const AGENT = (id: number) => ({ field: "agent.id", op: "eq", value: id });
@@ -145,14 +163,26 @@ describe("call-health-report", () => {
 });
 
 describe("draft-dashboard", () => {
-  it("offers valid candidate widgets and a valid proposal shape", () => {
+  it("looks at existing dashboards, previews valid widgets and saves them with create_dashboard", () => {
     const text = textOf("draft-dashboard", { goal: "spot failing calls early" });
     expect(text).toContain('"spot failing calls early"');
     expect(text).toMatch(/4 to 8 widgets/);
-    expect(text).toContain("POST /dashboards/widgets/");
+    expect(text.indexOf("list_dashboards")).toBeLessThan(text.indexOf("preview_widget_data"));
+    expect(text).toContain("create_dashboard");
+    expect(text).not.toContain("POST /dashboards/widgets/");
     const calls = expectValidCalls(text);
     expect(calls.length).toBeGreaterThanOrEqual(8);
-    const proposal = calls.filter((c) => c.dashboard !== undefined);
+    const saved = calls.filter((c) => c.name !== undefined);
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("ends with the JSON bodies when writes are switched off", () => {
+    const r = getMcpPrompt("draft-dashboard", { goal: "spot failing calls early" }, NOW, { writes: false });
+    const text = r.messages[0]!.content.text;
+    expect(text).toContain("POST /dashboards/widgets/");
+    expect(text).toContain("POST /dashboards/dashboards/");
+    expect(text).not.toContain("create_dashboard");
+    const proposal = expectValidCalls(text).filter((c) => c.dashboard !== undefined);
     expect(proposal.length).toBeGreaterThanOrEqual(1);
     for (const body of proposal) expect(body.name).toEqual(expect.any(String));
   });

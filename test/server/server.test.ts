@@ -18,6 +18,7 @@ import { FIELDS_URI, FILTERS_URI } from "../../src/server/resources.js";
 import { createServer } from "../../src/server/server.js";
 import { createRedactor } from "../../src/shared/redact.js";
 import type { UpstreamClient } from "../../src/upstream/client.js";
+import { TOOL_NAMES } from "../e2e/helpers.js";
 
 const CANARY = "sk-canary-inmemory-5d1e7b3f9a2c";
 
@@ -25,6 +26,9 @@ const CANARY = "sk-canary-inmemory-5d1e7b3f9a2c";
 function failingBackend(): BackendProvider {
   const client: UpstreamClient = {
     postPreviewData: async () => {
+      throw new Error(`socket hang up while sending X-CEKURA-API-KEY ${CANARY}`);
+    },
+    request: async () => {
       throw new Error(`socket hang up while sending X-CEKURA-API-KEY ${CANARY}`);
     },
     close: async () => {},
@@ -99,7 +103,7 @@ const SUCCESS_PER_DAY = {
 };
 
 describe("the server in memory", () => {
-  it("declares tools, prompts, resources and logging, and still lists its one tool", async () => {
+  it("declares tools, prompts, resources and logging, and lists its tools", async () => {
     const { client } = await connect();
     expect(client.getServerCapabilities()).toMatchObject({
       tools: {},
@@ -108,7 +112,7 @@ describe("the server in memory", () => {
       logging: {},
     });
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["preview_widget_data"]);
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     expect(client.getInstructions()).toContain("cekura://reference/fields");
   });
 

@@ -107,7 +107,7 @@ export function oversizeArguments(args: unknown): string | undefined {
  * inside the data (a label, a key) or the model pasted it into the arguments. Every string is
  * checked first (one pass, nothing allocated), so only an answer that holds a secret is copied.
  */
-function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolResult {
+export function withoutSecret(result: ToolResult, redact: Redactor | undefined): ToolResult {
   if (!redact || !holdsSecret(result, redact)) return result;
   return redactDeep(result, redact) as ToolResult;
 }

@@ -42,6 +42,8 @@ async function hosted(): Promise<void> {
   let asking = false;
 
   const toolName = () => app.getHostContext()?.toolInfo?.tool.name ?? DEFAULT_TOOL;
+  const hasWindowArgument = () =>
+    "window" in (app.getHostContext()?.toolInfo?.tool.inputSchema.properties ?? {});
   const canCall = () => app.getHostCapabilities()?.serverTools !== undefined && args !== undefined;
 
   const draw = () =>
@@ -53,7 +55,7 @@ async function hosted(): Promise<void> {
   async function reask(days: number): Promise<void> {
     if (asking || !args) return;
     asking = true;
-    const next = reaskArguments(args, days);
+    const next = reaskArguments(args, days, hasWindowArgument());
     setStatus(`Asking for the last ${days} days...`, true);
     try {
       const result = await app.callServerTool({ name: toolName(), arguments: next });

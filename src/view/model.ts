@@ -322,7 +322,12 @@ function panelOf(answer: Obj, args: Obj | undefined): Panel {
   const source = str(answer.source) ?? "not stated";
   const { chart, notes } = chartFor(answer.data, c, stats);
   return {
-    question: questionOf(summary, c.chart ? `${c.chart} of ${c.field ?? "calls"}` : "Cekura answer"),
+    question: questionOf(
+      summary,
+      [str(answer.name), c.chart ? `${c.chart} of ${c.field ?? "calls"}` : "Cekura answer"]
+        .filter(Boolean)
+        .join(": "),
+    ),
     window: windowText(answer.window),
     source,
     notLive: !/^live\b/i.test(source),
@@ -390,14 +395,15 @@ export function currentDays(args: unknown): number | undefined {
 
 /**
  * The same call over the last `days` days (`now-Nd`: `today-30d` would start more than 30 days
- * ago, past Cekura's limit). A tool with a `window` argument gets it replaced; otherwise the
- * timestamp conditions at the top of `filters` (a condition, or an `and` group) are replaced by
- * one `timestamp gte now-Nd`, and any other filter is kept and ANDed with it.
+ * ago, past Cekura's limit). A tool with a `window` argument (get_widget_data: its `filters` are
+ * ANDed into each widget's own) gets it set; otherwise the timestamp conditions at the top of
+ * `filters` (a condition, or an `and` group) are replaced by one `timestamp gte now-Nd`, and any
+ * other filter is kept and ANDed with it.
  */
-export function reaskArguments(args: unknown, days: number): Obj {
+export function reaskArguments(args: unknown, days: number, hasWindowArgument = false): Obj {
   const a: Obj = isObj(args) ? { ...args } : {};
   const start = { field: "timestamp", op: "gte", value: `now-${days}d` };
-  if (typeof a.window === "string") {
+  if (hasWindowArgument || typeof a.window === "string") {
     a.window = `now-${days}d`;
     return a;
   }

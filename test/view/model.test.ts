@@ -173,11 +173,18 @@ describe("viewModel", () => {
     expect(p.table).toEqual({ columns: ["bucket", "n", "extra"], rows: [["a", "1", '{"deep":true}']] });
   });
 
-  it("draws each answer of a result that holds several (one panel per widget)", () => {
-    const one = answer([{ label: "a", value: 1 }]).structuredContent;
+  it("draws each answer of a result that holds several (one panel per widget, get_widget_data)", () => {
+    const { summary: _, ...one } = answer([{ label: "a", value: 1 }], {
+      stats: { chart: "pie", field: "topic" },
+    }).structuredContent;
     const two = answer({ total_calls: 3 }).structuredContent;
-    const m = viewModel({ content: [], structuredContent: { widgets: [one, two], missing: [] } });
-    expect(m.ok && m.panels.map((p) => p.chart?.kind)).toEqual(["pie", "stat"]);
+    const m = viewModel({
+      content: [],
+      structuredContent: { summary: "two widgets", widgets: [{ widget_id: 7, name: "Topics", ...one }, two] },
+    });
+    if (!m.ok) throw new Error(m.message);
+    expect(m.panels.map((p) => p.chart?.kind)).toEqual(["pie", "stat"]);
+    expect(m.panels[0]!.question).toBe("Topics: pie of topic");
   });
 
   it("shows a refused call's message, and says so when there is nothing to draw", () => {
@@ -249,5 +256,7 @@ describe("reaskArguments and currentDays", () => {
     const args = { widget_ids: [1, 2], window: "now-7d" };
     expect(currentDays(args)).toBe(7);
     expect(reaskArguments(args, 14)).toEqual({ widget_ids: [1, 2], window: "now-14d" });
+    // Told that the tool takes a window (its input schema), a call without one gets one.
+    expect(reaskArguments({ widget_ids: [3] }, 30, true)).toEqual({ widget_ids: [3], window: "now-30d" });
   });
 });

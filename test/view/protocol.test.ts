@@ -93,8 +93,14 @@ describe("the MCP Apps surface", () => {
     const client = await connect(APPS);
     expect(client.getServerCapabilities()?.extensions).toEqual({ [UI_EXTENSION]: {} });
     const { tools } = await client.listTools();
-    const tool = tools.find((t) => t.name === "preview_widget_data")!;
-    expect(tool._meta).toEqual({ ui: { resourceUri: VIEW_URI }, "ui/resourceUri": VIEW_URI });
+    for (const name of ["preview_widget_data", "get_widget_data"]) {
+      const tool = tools.find((t) => t.name === name)!;
+      expect(tool._meta, name).toEqual({ ui: { resourceUri: VIEW_URI }, "ui/resourceUri": VIEW_URI });
+    }
+    // Tools whose answers are not charts name no view.
+    for (const t of tools.filter((x) => !["preview_widget_data", "get_widget_data"].includes(x.name))) {
+      expect(t._meta, t.name).toBeUndefined();
+    }
     expect(VIEW_URI).toMatch(/^ui:\/\//);
   });
 

@@ -105,6 +105,7 @@ describe.skipIf(!RUN_BROWSER_TESTS)("the chart view in Chromium", () => {
     args: Record<string, unknown>,
     result: CallToolResult,
     hostContext: Record<string, unknown> = LIGHT,
+    tool?: Record<string, unknown>,
   ): Promise<Frame> {
     await s.page.goto(HOST_URL);
     await s.page.evaluate((o) => window.startView(o), {
@@ -113,6 +114,7 @@ describe.skipIf(!RUN_BROWSER_TESTS)("the chart view in Chromium", () => {
       result: result as unknown as Record<string, unknown>,
       hostContext,
       width: 760,
+      ...(tool ? { tool } : {}),
     });
     const frame = viewFrame(s.page);
     await frame.waitForSelector("body[data-state=ready]");
@@ -217,6 +219,39 @@ describe.skipIf(!RUN_BROWSER_TESTS)("the chart view in Chromium", () => {
       await expect.poll(async () => (await pixels(frame)).dark, { timeout: 10_000 }).toBeGreaterThan(1_000);
       await s.page.locator("#view").screenshot({ path: join(dir, "bar-tooltip.png") });
       expect(s.problems).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+
+  it("draws each saved widget of get_widget_data, and re-asks that tool with its window argument", async () => {
+    const s = await session();
+    try {
+      const { tools } = await server.client.listTools();
+      const tool = tools.find((t) => t.name === "get_widget_data")! as unknown as Record<string, unknown>;
+      const args = { widget_ids: [1, 2], window: "now-7d" };
+      const result = (await server.client.callTool({
+        name: "get_widget_data",
+        arguments: args,
+      })) as CallToolResult;
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      const frame = await host(s, args, result, LIGHT, tool);
+      const widgets = (result.structuredContent as { widgets: unknown[] }).widgets;
+      expect(await frame.locator("section.panel").count()).toBe(widgets.length);
+      await s.page.locator("#view").screenshot({ path: join(dir, "get-widget-data.png") });
+      const before = calls.length;
+      await frame.click("button[data-days='14']");
+      await frame.waitForSelector("button[data-days='14'][aria-pressed=true]");
+      expect(calls.length).toBe(before + 1);
+      expect(calls.at(-1)).toMatchObject({
+        name: "get_widget_data",
+        arguments: { widget_ids: [1, 2], window: "now-14d" },
+      });
+      // Redrawn from the new answer (whose windows the demo dashboards' own today-7d filter still bounds).
+      await frame.waitForSelector("body[data-state=ready]");
+      expect(await frame.locator("section.panel").count()).toBe(widgets.length);
+      expect(s.problems).toEqual([]);
+      expect(s.strayRequests).toEqual([]);
     } finally {
       await s.close();
     }

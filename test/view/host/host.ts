@@ -13,6 +13,8 @@ import {
 
 interface StartOptions {
   viewUrl: string;
+  /** The tool as tools/list gave it, for the host context's toolInfo (which tool to call back). */
+  tool?: Record<string, unknown>;
   args: Record<string, unknown>;
   result: Record<string, unknown>;
   hostContext: McpUiHostContext;
@@ -39,13 +41,12 @@ window.startView = async (o) => {
   iframe.style.cssText = `width:${o.width}px;height:120px;border:0;display:block`;
   document.getElementById("slot")!.replaceChildren(iframe);
 
+  const hostContext = o.tool ? { ...o.hostContext, toolInfo: { id: 1, tool: o.tool } } : o.hostContext;
   bridge = new AppBridge(
     null,
     { name: "cekura-test-host", version: "1.0.0" },
     { serverTools: {}, logging: {} },
-    {
-      hostContext: o.hostContext,
-    },
+    { hostContext: hostContext as McpUiHostContext },
   );
   const b = bridge;
   b.oncalltool = async (params) => {

@@ -1,7 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { buildViewHtml, VIEW_TEMPLATE } from "./scripts/build-view.mjs";
-
-const BROWSER_TESTS = "test/view/*.browser.test.ts";
+import { BROWSER_GLOBS, DIST_GLOBS } from "./test/tiers.js";
 
 export default defineConfig({
   plugins: [
@@ -24,17 +23,37 @@ export default defineConfig({
     },
   ],
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Catastrophe bounds: the slowest tests take ~10 s on a busy 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: "forks",
-    // The browser tests run after the rest, not beside it: Chromium takes both cores, and the
-    // suites that bound CPU time per call (test/hardening) must not share them with it.
+    // Two tiers (test/tiers.ts): `npm run test:fast` runs "fast" only; `npm test` runs all. The
+    // browser tests (dist tier too) run after the rest, not beside it: Chromium takes both cores,
+    // and the suites that bound CPU time per call (test/hardening) must not share them with it.
     projects: [
       {
         extends: true,
-        test: { name: "node", include: ["test/**/*.test.ts"], exclude: [BROWSER_TESTS], sequence: { groupOrder: 0 } },
+        test: { name: "fast", include: ["test/**/*.test.ts"], exclude: DIST_GLOBS, sequence: { groupOrder: 0 } },
       },
-      { extends: true, test: { name: "browser", include: [BROWSER_TESTS], sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: {
+          name: "dist",
+          include: DIST_GLOBS,
+          exclude: BROWSER_GLOBS,
+          globalSetup: ["test/build-dist.ts"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: BROWSER_GLOBS,
+          globalSetup: ["test/build-dist.ts"],
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

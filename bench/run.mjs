@@ -542,6 +542,8 @@ async function main() {
   );
   row("  … of which preview_widget_data's input schema", String(schemaChars), "-", "-", "(info)", null);
   printTable();
+  process.stdout.write("\n");
+  await runChild([join(ROOT, "bench", "hostile-input.mjs")], 10 * 60_000);
 
   if (ENGINE) {
     process.stdout.write(`\nbench/embedded-engine.ts (${ENGINE_COUNT} calls):\n`);

@@ -76,7 +76,10 @@ async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.debug(`Shutting down: ${reason}`);
-    const force = setTimeout(() => process.exit(code), 1500);
+    const force = setTimeout(() => {
+      logger.warning("Shutdown forced: closing took over 1.5 s");
+      process.exit(code);
+    }, 1500);
     force.unref();
     close()
       .catch(() => {})

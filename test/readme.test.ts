@@ -104,6 +104,16 @@ describe("README", () => {
     expect(entries.some((e) => e.command === "cmd" && e.args[0] === "/c")).toBe(true);
   });
 
+  it("the Claude Desktop section leads with the bundle that npm run bundle builds", () => {
+    const text = section("Claude Desktop");
+    const lead = text.slice(0, text.indexOf("```"));
+    expect(lead).toContain("`npm run bundle` builds `bundle/cekura-dashboards-mcp.mcpb`");
+    expect(read("scripts/bundle.mjs")).toContain('BUNDLE_NAME = "cekura-dashboards-mcp.mcpb"');
+    expect((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.bundle).toMatch(
+      /scripts\/bundle\.mjs/,
+    );
+  });
+
   it("the Claude Code command passes the key with -e and the server after --", () => {
     expect(README).toMatch(/claude mcp add cekura -e CEKURA_API_KEY=\S+ -- node \S+\/dist\/main\.js/);
   });

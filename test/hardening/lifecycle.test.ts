@@ -32,6 +32,13 @@ afterAll(async () => {
 
 const env = () => ({ CEKURA_API_KEY: CANARY_KEY, CEKURA_BASE_URL: up.origin, CEKURA_TIMEOUT_MS: "20000" });
 
+/**
+ * Catastrophe bound of a shutdown (expected: tens of ms). Whether it was clean is told by the log:
+ * the server forces its exit after 1.5 s and says so.
+ */
+const EXIT_BOUND_MS = 15_000;
+const FORCED = /Shutdown forced/;
+
 /** No Node crash output: no "at file:line" frames, no uncaught-error banner. */
 function expectNoStackTrace(stderr: string): void {
   expect(stderr).not.toMatch(/^\s+at .+[:(]/m);
@@ -39,7 +46,7 @@ function expectNoStackTrace(stderr: string): void {
   for (const line of stderr.split("\n").filter(Boolean)) expect(() => JSON.parse(line), line).not.toThrow();
 }
 
-describe("shutdown with a call in flight: exit 0 within 2 s, the upstream request aborted", () => {
+describe("shutdown with a call in flight: a clean exit 0 (not forced), the upstream request aborted", () => {
   const ways: [string, (child: import("node:child_process").ChildProcess) => void][] = [
     ["stdin closes", (child) => child.stdin?.end()],
     ["SIGTERM", (child) => child.kill("SIGTERM")],
@@ -59,11 +66,11 @@ describe("shutdown with a call in flight: exit 0 within 2 s, the upstream reques
       const t0 = performance.now();
       stop(s.child);
       const exit = await s.exited;
-      const closedAt = await up.socketClosed(req, 3000);
+      await up.socketClosed(req, EXIT_BOUND_MS);
       expect(exit.code).toBe(0);
       expect(exit.signal).toBeNull();
-      expect(exit.at - t0).toBeLessThan(2000);
-      expect(closedAt - t0).toBeLessThan(2000);
+      expect(exit.at - t0).toBeLessThan(EXIT_BOUND_MS);
+      expect(s.stderr()).not.toMatch(FORCED);
       await pending;
       expectNoStackTrace(s.stderr());
     });
@@ -79,8 +86,9 @@ describe("a vanished client (EPIPE on stdout)", () => {
     s.writeLine(JSON.stringify({ jsonrpc: "2.0", id: 900, method: "tools/list" }));
     const exit = await s.exited;
     expect(exit.code).toBe(0);
-    expect(exit.at - t0).toBeLessThan(2000);
+    expect(exit.at - t0).toBeLessThan(EXIT_BOUND_MS);
     expect(s.stderr()).toMatch(/Shutting down: stdout/);
+    expect(s.stderr()).not.toMatch(FORCED);
     expectNoStackTrace(s.stderr());
   });
 
@@ -96,8 +104,9 @@ describe("a vanished client (EPIPE on stdout)", () => {
     const t0 = performance.now();
     const exit = await s.exited;
     expect(exit.code).toBe(0);
-    expect(exit.at - t0).toBeLessThan(2000);
-    expect(await up.socketClosed(hung, 3000)).toBeLessThan(exit.at + 100);
+    expect(exit.at - t0).toBeLessThan(EXIT_BOUND_MS);
+    expect(s.stderr()).not.toMatch(FORCED);
+    await up.socketClosed(hung, EXIT_BOUND_MS);
     await Promise.all([a, b]);
     expectNoStackTrace(s.stderr());
   });
@@ -246,7 +255,7 @@ describe("a malformed JSON-RPC stream never kills the process", () => {
         .split("\n")
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Message);
-    const until = performance.now() + 15_000;
+    const until = performance.now() + 90_000; // a catastrophe bound: ~10 s on a busy machine
     const missing = () => mustAnswer.filter((id) => !messages().some((m) => m.id === id));
     while (missing().length > 0 && performance.now() < until && run.child.exitCode === null) await sleep(20);
     expect(run.child.exitCode).toBeNull();
@@ -264,5 +273,5 @@ describe("a malformed JSON-RPC stream never kills the process", () => {
     const exit = await run.exited;
     expect(exit.code).toBe(0);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  }, 30_000);
+  }, 120_000);
 });

@@ -16,6 +16,8 @@ import {
 } from "../helpers/loopback-server.js";
 
 const KEY = "sk-canary-XXXX";
+/** Bound of every timed check here (expected: ms): far from the 10-30 s waits they rule out. */
+const CATASTROPHE_MS = 5_000;
 const QUERY = {
   chart_type: "bar",
   field: "duration",
@@ -285,7 +287,7 @@ describe("rate limits and Retry-After", () => {
     const started = Date.now();
     const e = expectError(await client(s.origin, { deadlineMs: 20_000 }).postPreviewData(QUERY));
     // Waiting would take the whole 20 s deadline; "at once" is far below it even on a busy machine.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(CATASTROPHE_MS);
     expect(e.category).toBe("rate_limited");
     expect(e.retryAfterSeconds).toBe(120);
     expect(e.message).toContain("Retry after 120 s");
@@ -313,13 +315,15 @@ describe("rate limits and Retry-After", () => {
 });
 
 describe("deadline", () => {
-  it("headers never sent: timeout within the deadline + 1 s", async () => {
+  it("headers never sent: timeout at the deadline", async () => {
     const s = await serve(() => {
       // never answer
     });
     const started = Date.now();
     const e = expectError(await client(s.origin, { deadlineMs: 400 }).postPreviewData(QUERY));
-    expect(Date.now() - started).toBeLessThan(1400);
+    // Never answered: only the deadline ends it (the bound is a catastrophe bound, not a speed figure).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect(Date.now() - started).toBeLessThan(CATASTROPHE_MS);
     expect(e.category).toBe("timeout");
     expect(e.message).toContain("did not answer within 0.4 s");
     expect(e.message).toContain("shorter time window");
@@ -336,7 +340,7 @@ describe("deadline", () => {
     });
     const started = Date.now();
     const e = expectError(await client(s.origin, { deadlineMs: 500 }).postPreviewData(QUERY));
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(CATASTROPHE_MS);
     expect(e.category).toBe("timeout");
     await s.requests[0]!.socketClosed;
   });
@@ -353,7 +357,7 @@ describe("deadline", () => {
       }).postPreviewData(QUERY),
     );
     // Waiting would take the 10 s backoff.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(CATASTROPHE_MS);
     expect(e.category).toBe("upstream");
     expect(s.requests).toHaveLength(1);
   });
@@ -371,7 +375,7 @@ describe("cancellation", () => {
     ac.abort();
     const e = expectError(await pending);
     // Without the abort the call would run to its 30 s deadline.
-    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(Date.now() - abortedAt).toBeLessThan(CATASTROPHE_MS);
     expect(e.category).toBe("cancelled");
     await s.requests[0]!.socketClosed;
     expect(s.requests[0]!.isSocketClosed).toBe(true);
@@ -392,7 +396,7 @@ describe("cancellation", () => {
     ac.abort();
     const e = expectError(await pending);
     // Without the abort the call would wait out the 20 s backoff.
-    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(Date.now() - abortedAt).toBeLessThan(CATASTROPHE_MS);
     expect(e.category).toBe("cancelled");
     expect(s.requests).toHaveLength(1);
   });

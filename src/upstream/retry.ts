@@ -1,6 +1,4 @@
-/** Helpers of the upstream retry loop: backoff, Retry-After, the abort of one call, a sleep it cuts short. */
-import { EventEmitter } from "node:events";
-
+/** Helpers of the upstream retry loop: backoff, Retry-After, a sleep an abort cuts short. */
 /**
  * Exponential backoff with full jitter: a uniform wait in [0, min(cap, base * 2^(retry-1))).
  * `retry` counts from 1 (the wait before the first retry).
@@ -37,39 +35,18 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number = Dat
 }
 
 /**
- * The abort of one upstream call (deadline, cancellation or shutdown), which the client's
- * exchange() and abortableSleep() listen to. Not an AbortController: on Node 20 every AbortSignal,
- * however short its life, lands in the old generation (measured: about 0.6 KB each), so one per
- * call piled up there as garbage until the next full GC.
- */
-export class CallAbort extends EventEmitter {
-  aborted = false;
-  /** Set by abort(); what the request in flight is aborted with. */
-  reason: Error = new Error("aborted");
-
-  /** Aborts once; later calls do nothing. */
-  abort(reason: Error): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.emit("abort");
-  }
-}
-
-/**
- * Waits `ms` milliseconds or until `abort` fires, whichever comes first; never rejects.
+ * Waits `ms` milliseconds or until `signal` aborts, whichever comes first; never rejects.
  * The timer is cleared on abort, so nothing keeps running after a cancel.
  */
-export function abortableSleep(ms: number, abort: CallAbort): Promise<void> {
-  if (abort.aborted) return Promise.resolve();
-  if (ms <= 0) return Promise.resolve();
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || ms <= 0) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      abort.removeListener("abort", done);
+      signal.removeEventListener("abort", done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    abort.once("abort", done);
+    signal.addEventListener("abort", done, { once: true });
   });
 }

@@ -135,12 +135,15 @@ const GROUPED_BAR_KEYS = new Set(["time_interval", "value", "sample_count", "gro
 const PIE_KEYS = new Set(["label", "value", "percentage"]);
 
 /**
- * The item itself when it is a line point (no copy: a line may hold 100,000 points).
- * Items come from JSON, so an object that is not an array is a plain object.
+ * The item itself when it is a line point (no copy: a line may hold 100,000 points); with
+ * `allowGroup`, a point of a grouped line (a `group` key) too. Items come from JSON, so an
+ * object that is not an array is a plain object.
  */
-export function readLinePoint(item: unknown): LinePoint | undefined {
+export function readLinePoint(item: unknown, allowGroup = false): LinePoint | undefined {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return undefined;
-  for (const k in item) if (k !== "id" && k !== "timestamp" && k !== "value") return undefined;
+  for (const k in item) {
+    if (k !== "id" && k !== "timestamp" && k !== "value" && !(allowGroup && k === "group")) return undefined;
+  }
   const { timestamp, value } = item as Record<string, unknown>;
   if (typeof timestamp !== "string" || !isNumberOrNull(value)) return undefined;
   return item as LinePoint;

@@ -46,7 +46,7 @@ interface Harness {
 
 let open: Harness | undefined;
 
-async function connect(afterCall?: () => void): Promise<Harness> {
+async function connect(): Promise<Harness> {
   const stderr: string[] = [];
   const logger = createLogger({
     level: "debug",
@@ -58,7 +58,6 @@ async function connect(afterCall?: () => void): Promise<Harness> {
     logger,
     defaultWindow: "now-7d",
     budgetChars: 24_000,
-    ...(afterCall ? { afterCall } : {}),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "inmemory-test", version: "1.0.0" });
@@ -171,23 +170,6 @@ describe("the server in memory", () => {
     expect(e.code).toBe(ErrorCode.InvalidParams);
     expect(e.message).toContain(FIELDS_URI);
     expect(e.message).toContain(FILTERS_URI);
-  });
-});
-
-describe("after each call", () => {
-  it("the hook (main.ts: the heap keeper) runs once per answered preview call, failed ones included", async () => {
-    let calls = 0;
-    const { client } = await connect(() => {
-      calls += 1;
-    });
-    for (let i = 0; i < 3; i++) {
-      const r = (await client.callTool({
-        name: "preview_widget_data",
-        arguments: SUCCESS_PER_DAY,
-      })) as CallToolResult;
-      expect(r.isError).toBe(true);
-    }
-    expect(calls).toBe(3);
   });
 });
 

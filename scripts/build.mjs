@@ -21,12 +21,13 @@
 //   bundled as data: src/widget/schema.ts (the zod source) is not in the bundle.
 // - Whitespace and syntax are minified (identifiers are kept, so class and function names in
 //   logs and errors stay readable): V8 pre-parses the whole file at start, so bytes cost time.
-// prompts/*.md are bundled as text.
+// prompts/*.md are bundled as text, and so is the chart view (scripts/build-view.mjs).
 import { chmod, readFile, rm } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { viewHtmlPlugin } from "./build-view.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -126,7 +127,12 @@ export function bundleOptions(overrides = {}) {
     minifyWhitespace: true,
     minifySyntax: true,
     loader: { ".md": "text" },
-    plugins: [lazyBuiltins, lazyAjv, sdkGuards],
+    plugins: [
+      lazyBuiltins,
+      lazyAjv,
+      sdkGuards,
+      viewHtmlPlugin(), // the MCP App view (scripts/build-view.mjs), as text
+    ],
     banner: {
       // Some dependencies are CommonJS and call require(); give the ESM bundle one.
       js: "import { createRequire as __cdmCreateRequire } from 'node:module';\nconst require = __cdmCreateRequire(import.meta.url);",

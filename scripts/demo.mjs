@@ -1,6 +1,6 @@
 // `npm run demo`: the main job with no account. Spawns the built server over stdio in demo mode
 // with the MCP SDK client, asks the questions people ask first, and prints each answer exactly
-// as a model would receive it (the markdown summary).
+// as a model would receive it (the markdown summary), then says how to see the answers as charts.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -96,6 +96,11 @@ try {
     if (result.isError) failures++;
     process.stdout.write(`${result.isError ? "ERROR: " : ""}${result.content[0]?.text ?? ""}\n`);
   }
+  process.stdout.write(
+    `\n${"=".repeat(78)}\nSee an answer as a chart: clients that render MCP Apps (Claude Desktop, claude.ai, VS Code,\n` +
+      "Goose...) show one beside each answer. Without one, write the same chart as a page and open it:\n" +
+      "  node dist/main.js preview --chart bar --field success --agg avg --period day --last 14d --demo --html chart.html\n",
+  );
 } finally {
   await client.close();
 }

@@ -25,7 +25,7 @@ const checks = [
   {
     method: "resources/list",
     key: "resources",
-    expect: ["cekura://reference/fields", "cekura://reference/filters"],
+    expect: ["cekura://reference/fields", "cekura://reference/filters", "ui://cekura-dashboards/chart.html"],
   },
 ];
 

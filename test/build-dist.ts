@@ -11,7 +11,15 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const INPUTS = ["src", "prompts", "scripts/build.mjs", "package.json", "package-lock.json", "tsconfig.json"];
+const INPUTS = [
+  "src",
+  "prompts",
+  "scripts/build.mjs",
+  "scripts/build-view.mjs",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+];
 const RECORD = join(ROOT, "node_modules", ".cache", "cekura-dist-build.json");
 const BIN = join(ROOT, "dist", "main.js");
 /** The bundle the bin imports. */

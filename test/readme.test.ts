@@ -13,6 +13,10 @@ import { validateWidgetQuery } from "../src/widget/validate.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const read = (p: string) => readFileSync(resolve(ROOT, p), "utf8");
 const README = read("README.md");
+/** The tool's page: the worked examples moved there from the README. */
+const TOOL_PAGE = read("docs/tool.md");
+/** A README a person reads in one sitting; longer reference material goes to docs/. */
+const README_MAX_CHARS = 15_000;
 const PKG = JSON.parse(read("package.json")) as {
   name: string;
   version: string;
@@ -59,8 +63,13 @@ function expectLaunch(entry: ServerEntry) {
 }
 
 describe("README", () => {
-  it("every ```json block is valid JSON", () => {
-    const blocks = jsonBlocks(README);
+  it(`stays under ${README_MAX_CHARS} characters`, () => {
+    expect(README.length).toBeLessThanOrEqual(README_MAX_CHARS);
+  });
+
+  it("every ```json block is valid JSON (README and docs/tool.md)", () => {
+    expect(jsonBlocks(README).length).toBeGreaterThanOrEqual(4);
+    const blocks = [...jsonBlocks(README), ...jsonBlocks(TOOL_PAGE)];
     expect(blocks.length).toBeGreaterThanOrEqual(7);
     for (const b of blocks) expect(() => JSON.parse(b), b.slice(0, 80)).not.toThrow();
   });
@@ -119,7 +128,7 @@ describe("README", () => {
   });
 
   it("the worked examples' requests are valid calls", () => {
-    const requests = jsonBlocks(README)
+    const requests = [...jsonBlocks(README), ...jsonBlocks(TOOL_PAGE)]
       .map((b) => JSON.parse(b) as Record<string, unknown>)
       .filter((b) => typeof b.chart_type === "string");
     expect(requests.length).toBeGreaterThanOrEqual(2);
@@ -154,7 +163,16 @@ describe("README", () => {
       "npx @modelcontextprotocol/inspector@1.0.3 --cli node dist/main.js --demo --method tools/list",
     );
     expect(README).toMatch(/## Performance\n\n`npm run bench`/);
-    expect(README).toContain("(docs/performance.md)");
+  });
+
+  it("keeps performance to a pointer: at most three lines and a link to docs/performance.md", () => {
+    const start = README.indexOf("\n## Performance\n");
+    expect(start).toBeGreaterThanOrEqual(0);
+    const rest = README.slice(start + "\n## Performance\n".length);
+    const body = rest.slice(0, rest.search(/\n## /)).trim();
+    expect(body.split("\n").length).toBeLessThanOrEqual(3);
+    expect(body).toContain("(docs/performance.md)");
+    expect(read("docs/performance.md")).toContain("npm run bench");
     // The measured tables live there, one per Node version.
     const perf = read("docs/performance.md");
     expect(perf).toMatch(/^Node 20\.[\s\S]*\| start-up: spawn → tools\/list answer/m);

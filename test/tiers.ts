@@ -12,7 +12,11 @@ export const DIST_TESTS: readonly string[] = [
   "test/hardening/secrets.test.ts",
   "test/hardening/secrets-dashboards.test.ts",
   "test/hardening/upstream-faults.test.ts",
+  "test/view/view.browser.test.ts",
 ];
 
 /** The same list as vitest include globs. */
 export const DIST_GLOBS: string[] = DIST_TESTS.map((p) => (p.endsWith("/") ? `${p}**/*.test.ts` : p));
+
+/** The dist tests that drive Chromium: their own vitest project, run after the others (vitest.config.ts). */
+export const BROWSER_GLOBS: string[] = DIST_GLOBS.filter((p) => p.endsWith(".browser.test.ts"));

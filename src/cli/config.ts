@@ -49,6 +49,8 @@ export interface PreviewArgs {
   metric?: string;
   filters?: string;
   format: "markdown" | "json";
+  /** Also write the chart view, with the answer inlined, to this file. */
+  html?: string;
 }
 
 export interface UsageError {
@@ -116,6 +118,7 @@ const PREVIEW_ONLY = new Set([
   "--metric",
   "--filters",
   "--format",
+  "--html",
 ]);
 /** Every flag that takes a value. */
 const VALUE_FLAGS = new Set([
@@ -260,6 +263,7 @@ function parseWith(
       ["--last", "last"],
       ["--metric", "metric"],
       ["--filters", "filters"],
+      ["--html", "html"],
     ] as const) {
       const v = flags.get(flag);
       if (v !== undefined) args[key] = v;

@@ -19,6 +19,7 @@ Query flags of preview:
   --chart line|bar|pie|stat   --field NAME   --agg count|sum|avg|min|max|p50|p95|p99
   --period hour|day|week|month   --last 7d (window: timestamp gte now-7d)   --metric ID
   --filters JSON   --json '{...whole tool arguments...}'   --format markdown|json
+  --html FILE   also write the answer as a chart page (the MCP App view) to FILE; open it in a browser
   e.g. ${PACKAGE_NAME} preview --chart bar --field success --agg avg --period day --last 7d --demo
 
 Settings (flag, or environment variable):

@@ -2,13 +2,14 @@
  * The one-shot CLI: `cekura-dashboards-mcp preview --chart bar --field success --agg avg
  * --period day --last 7d [--demo | --data FILE]` or `--json '{...}'`. It runs the very handler
  * the MCP tool runs and prints the same answer: the markdown summary (or, with --format json,
- * the structured answer) on stdout; an error on stderr with exit code 1.
+ * the structured answer) on stdout; an error on stderr with exit code 1. With --html FILE it
+ * also writes the answer as a chart page (the MCP App view, standalone).
  */
 import { createBackendProvider } from "../server/backend.js";
 import { createLogger } from "../server/logging.js";
 import { handlePreviewWidgetData } from "../server/tools/preview-widget-data.js";
 import { err, ok, type Result } from "../shared/errors.js";
-import { createRedactor } from "../shared/redact.js";
+import { createRedactor, redactDeep } from "../shared/redact.js";
 import type { Config, PreviewArgs } from "./config.js";
 
 /** Tool arguments from the CLI flags; a usage message when they do not make a query. */
@@ -51,10 +52,8 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
     process.stderr.write(`cekura-dashboards-mcp: ${built.error}\n`);
     return 2;
   }
-  const logger = createLogger({
-    level: config.logLevel === "info" ? "warning" : config.logLevel,
-    redact: createRedactor([config.apiKey]),
-  });
+  const redact = createRedactor([config.apiKey]);
+  const logger = createLogger({ level: config.logLevel === "info" ? "warning" : config.logLevel, redact });
   const backend = createBackendProvider(config, logger);
   try {
     const result = await handlePreviewWidgetData(
@@ -64,6 +63,24 @@ export async function runPreview(config: Config, flags: PreviewArgs): Promise<nu
     if (result.isError) {
       process.stderr.write(`${result.content.map((c) => c.text).join("\n")}\n`);
       return 1;
+    }
+    if (flags.html !== undefined) {
+      const { standalonePage } = await import("./html-page.js");
+      const { writeFile } = await import("node:fs/promises");
+      try {
+        // Arguments as typed may hold a pasted key, and the tool redacts answers only where it uses one.
+        await writeFile(
+          flags.html,
+          await standalonePage(redactDeep(built.value, redact), redactDeep(result, redact)),
+        );
+      } catch (e) {
+        const why = e instanceof Error && "code" in e ? String(e.code) : "write failed";
+        process.stderr.write(
+          `cekura-dashboards-mcp: could not write ${JSON.stringify(flags.html)} (${why}).\n`,
+        );
+        return 1;
+      }
+      process.stderr.write(`Chart page written to ${flags.html}; open it in a browser.\n`);
     }
     const text =
       flags.format === "json"

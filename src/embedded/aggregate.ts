@@ -1,6 +1,6 @@
 /**
- * Time buckets and aggregations of the embedded backend (reference §3, "our local backend's
- * rules"): UTC buckets (hour and day at :00/00:00, week on Monday 00:00, month on the 1st 00:00),
+ * Time buckets and aggregations of the embedded backend (docs/cekura-api.md §3, its "Our rule"
+ * list): UTC buckets (hour and day at :00/00:00, week on Monday 00:00, month on the 1st 00:00),
  * and count/sum/avg/min/max plus continuous percentiles like PostgreSQL's percentile_cont.
  */
 import { percentileCont } from "../shared/percentile.js";

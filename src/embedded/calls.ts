@@ -1,5 +1,5 @@
 /**
- * The call log as the embedded backend holds it in memory (reference §4, normalised).
+ * The call log as the embedded backend holds it in memory (docs/cekura-api.md §4, normalised).
  * Both row shapes a user may load (the widget-filter shape and the call-logs list API shape)
  * are converted to this one by the loader.
  */

@@ -1,6 +1,6 @@
 /**
  * What the embedded engine answers: the body of `POST /dashboards/widgets/preview_data/`
- * (reference §3), or a DRF-style 400 that only the data can reveal (an unknown metric id).
+ * (docs/cekura-api.md §3), or a DRF-style 400 that only the data can reveal (an unknown metric id).
  */
 import { err } from "../shared/errors.js";
 import type { Aggregation, ChartType, ConcreteDataType, TimePeriod } from "../widget/catalogue.js";

@@ -1,6 +1,6 @@
 /**
  * The widget engine of the embedded backend: computes the body of
- * `POST /dashboards/widgets/preview_data/` (reference §3) over a CallStore.
+ * `POST /dashboards/widgets/preview_data/` (docs/cekura-api.md §3) over a CallStore.
  *
  * Queries arrive validated (src/widget/validate.ts, by the MCP tool in process, or by the loopback
  * listener): chart, field, combinations, bar arguments, group_by and filters are already right.

@@ -1,5 +1,5 @@
 /**
- * Compiles the filter language (reference §2) into one predicate closure over row indexes of a
+ * Compiles the filter language (docs/cekura-api.md §2) into one predicate closure over row indexes of a
  * CallStore, once per query: no per-row tree walk, no string switches per row. String conditions
  * are evaluated once per distinct value (dictionary codes), timestamp bounds of the top-level AND
  * become a binary-searched row range.

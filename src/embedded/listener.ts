@@ -1,6 +1,6 @@
 /**
  * The embedded backend over HTTP: `POST /dashboards/widgets/preview_data/` on 127.0.0.1 at an
- * ephemeral port, speaking the Cekura contract (reference §1 and §3) with Django REST
+ * ephemeral port, speaking the Cekura contract (docs/cekura-api.md §1 and §3) with Django REST
  * Framework-style error bodies, so the upstream client talks to it exactly as to the service;
  * given a DashboardService, also the dashboard routes (src/embedded/dashboards.ts), GET or POST.
  * The MCP server does not use it (demo and data modes call the engine in process,

@@ -7,8 +7,8 @@
  * - a JSON array of calls;
  * - the call-logs list API's pages: one page `{count, next, previous, results: [...]}`, an array
  *   of pages, or NDJSON of pages.
- * Rows may be in either shape of reference §4 (see rows.ts). A bad row is skipped and counted,
- * with the first few reasons naming its line or index; a file without a single valid row is an
+ * Rows may be in either shape of docs/cekura-api.md §4 (see rows.ts). A bad row is skipped and
+ * counted, with the first few reasons naming its line or index; a file without a single valid row is an
  * error. Duplicate ids (overlapping page exports) keep the first row. The calls come back
  * ordered by timestamp, then id.
  *

@@ -1,6 +1,6 @@
 /**
- * Row normalisation: one call log as found in an export, in either shape of reference §4, to
- * the in-memory CallLog.
+ * Row normalisation: one call log as found in an export, in either shape of
+ * docs/cekura-api.md §4, to the in-memory CallLog.
  *
  * (a) the widget shape: `duration` in seconds, `agent: {id, agent_name}`,
  *     `metric_evaluations: [{metric: {id, name, eval_type}, value}]`;

@@ -17,6 +17,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { errorAnswer } from "../report/index.js";
 import { VERSION } from "../shared/version.js";
+import { readView, UI_EXTENSION, VIEW_RESOURCE, VIEW_URI } from "./app-view.js";
 import type { BackendProvider } from "./backend.js";
 import type { Logger, LogLevel } from "./logging.js";
 import { SERVER_INSTRUCTIONS } from "./model-texts.js";
@@ -38,7 +39,13 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
   const server = new Server(
     { name: "cekura-dashboards-mcp", title: "Cekura dashboards", version: VERSION },
     {
-      capabilities: { tools: { listChanged: false }, logging: {}, prompts: {}, resources: {} },
+      capabilities: {
+        tools: { listChanged: false },
+        logging: {},
+        prompts: {},
+        resources: {},
+        extensions: { [UI_EXTENSION]: {} },
+      },
       instructions: SERVER_INSTRUCTIONS,
     },
   );
@@ -97,12 +104,14 @@ export function createServer(deps: ServerDeps): { server: Server; close: () => P
     }),
   );
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
-    resources: REFERENCE_RESOURCES.map((r) => ({ ...r })),
+    resources: [...REFERENCE_RESOURCES.map((r) => ({ ...r })), { ...VIEW_RESOURCE }],
   }));
   // Some clients ask for templates whenever resources are declared; there are none.
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: [] }));
   server.setRequestHandler(ReadResourceRequestSchema, async (request) =>
-    readReference(request.params.uri, { defaultWindow: deps.defaultWindow }),
+    request.params.uri === VIEW_URI
+      ? readView()
+      : readReference(request.params.uri, { defaultWindow: deps.defaultWindow }),
   );
 
   server.setRequestHandler(SetLevelRequestSchema, async (request) => {

@@ -3,3 +3,9 @@ declare module "*.md" {
   const text: string;
   export default text;
 }
+
+// src/view/chart.html is the built view (scripts/build-view.mjs), in the bundle and in vitest.
+declare module "*.html" {
+  const html: string;
+  export default html;
+}

@@ -4,8 +4,8 @@
  *
  * Everything else reads it: the zod input schema and its JSON Schema, the validation rules and
  * their messages, the reference resource, and the embedded engine. Do not restate any of it
- * elsewhere. Source: ../shared/reference/cekura-widgets-api.md; entries marked ASSUMPTION are
- * our rules where the upstream documentation is silent.
+ * elsewhere. Source: docs/cekura-api.md; entries marked ASSUMPTION are our rules where the
+ * upstream documentation is silent ("Our rule" there).
  */
 
 export const CHART_TYPES = ["line", "bar", "pie", "stat"] as const;
@@ -44,7 +44,7 @@ export type GroupOperator = (typeof GROUP_OPERATORS)[number];
 export const GROUP_BY_TYPES = ["field", "bucket"] as const;
 export type GroupByType = (typeof GROUP_BY_TYPES)[number];
 
-/** Which charts and aggregations a plotted data type allows (reference §1, "Valid combinations"). */
+/** Which charts and aggregations a plotted data type allows (docs/cekura-api.md §1, "Valid combinations"). */
 export const COMBINATIONS: Record<
   ConcreteDataType,
   { charts: readonly ChartType[]; aggregations: readonly Aggregation[] }
@@ -317,7 +317,7 @@ export const TEXT_OPERATORS: readonly Operator[] = ["contains", "startswith", "e
 export const START_OPERATORS: readonly Operator[] = ["gt", "gte"];
 export const END_OPERATORS: readonly Operator[] = ["lt", "lte"];
 
-/** The request body fields the API knows (reference §1), in the order we send them. */
+/** The request body fields the API knows (docs/cekura-api.md §1), in the order we send them. */
 export const REQUEST_FIELDS = [
   "chart_type",
   "field",

@@ -1,5 +1,5 @@
 /**
- * The response contract of `POST /dashboards/widgets/preview_data/` (reference §3).
+ * The response contract of `POST /dashboards/widgets/preview_data/` (docs/cekura-api.md §3).
  *
  * `parsePreviewResponse` checks only the outer shape: a plain object whose `data` is a list
  * (line, bar, pie) or an object (stat). Item shapes are NOT checked here: an item the readers

@@ -3,7 +3,7 @@
  * zod-to-json-schema (zod v4 schemas make that library emit an empty schema silently; the
  * snapshot test guards it).
  *
- * Portable subset (../shared/reference/mcp-and-toolchain-facts.md): root object with
+ * Portable subset (docs/clients.md §2): root object with
  * additionalProperties false, one string `type` per property, no $ref, no anyOf/oneOf anywhere,
  * no type arrays. A filter is ONE object type whose keys cover both a condition (field, op, value)
  * and a group (operator, conditions) — the shape the upstream OpenAPI itself uses — inlined three

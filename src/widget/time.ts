@@ -1,6 +1,7 @@
 /**
- * The time grammar of timestamp filter values (reference §2): `now`, `today`, either followed by
- * `-N<unit>` with unit one of s m h d w M y (case-sensitive: m minutes, M months), or ISO 8601.
+ * The time grammar of timestamp filter values (docs/cekura-api.md §2): `now`, `today`, either
+ * followed by `-N<unit>` with unit one of s m h d w M y (case-sensitive: m minutes, M months), or
+ * ISO 8601.
  * All in UTC. `today` is 00:00:00 of the day as a start (gt/gte/eq) and 23:59:59 as an end
  * (lt/lte); `today-7d` shifts that day back with the same rule.
  *

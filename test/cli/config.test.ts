@@ -262,6 +262,13 @@ describe("the preview command", () => {
     });
   });
 
+  it("takes --html FILE for the chart page, and only in the preview command", () => {
+    expect(command(["preview", "--chart", "stat", "--html", "out.html"])).toMatchObject({
+      args: { chart: "stat", html: "out.html" },
+    });
+    expect(usageError(["--html", "out.html"])).toMatch(/--html belongs to the preview command/);
+  });
+
   it("needs --chart or --json, and a known format", () => {
     expect(usageError(["preview"])).toMatch(/preview needs --chart/);
     expect(usageError(["preview", "--field", "success"])).toMatch(/preview needs --chart/);

@@ -3,9 +3,11 @@
  * processes, the embedded demo backend. No key, no network.
  */
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, childEnv, ROOT } from "./helpers.js";
+import { BIN, CANARY_KEY, childEnv, ROOT } from "./helpers.js";
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [BIN, ...args], { env: childEnv(env), encoding: "utf8", timeout: 30_000 });
@@ -102,6 +104,44 @@ describe("modes: --data FILE has no default window and no 30-day rule; --demo ke
   });
 });
 
+describe("preview --html", () => {
+  it("writes the chart page with the answer inlined, prints the same text, and exits 1 when it cannot write", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "cekura-cli-html-")), "chart.html");
+    const r = cli(["preview", "--chart", "stat", "--last", "7d", "--demo", "--html", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\*\*Asked:\*\* stat/);
+    const page = readFileSync(out, "utf8");
+    expect(page).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+    const json = /<script type="application\/json" id="cekura-answer">(.*?)<\/script>/s.exec(page)?.[1];
+    const inlined = JSON.parse(json ?? "null") as {
+      arguments: { chart_type: string };
+      result: { structuredContent: { summary: string } };
+    };
+    expect(inlined.arguments.chart_type).toBe("stat");
+    expect(`${inlined.result.structuredContent.summary}\n`).toBe(r.stdout);
+
+    const bad = cli(["preview", "--chart", "stat", "--demo", "--html", join(out, "no", "such", "dir.html")]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/could not write .* \(ENOTDIR\)/);
+  });
+
+  it("never writes the API key into the page, even when the arguments hold it", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "cekura-cli-html-")), "chart.html");
+    const args = {
+      chart_type: "pie",
+      field: "topic",
+      filters: { field: "topic", op: "eq", value: CANARY_KEY },
+    };
+    const r = cli(["preview", "--json", JSON.stringify(args), "--demo", "--html", out], {
+      CEKURA_API_KEY: CANARY_KEY,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(out, "utf8");
+    expect(page).toContain("[REDACTED]");
+    expect(page.includes(CANARY_KEY)).toBe(false);
+  });
+});
+
 describe("npm run demo", () => {
   it("asks at least five questions over stdio and prints answers that tell the demo data's story", () => {
     const badDayOf = (ms: number) => new Date(ms - 9 * 86_400_000).toISOString().slice(0, 10);
@@ -123,6 +163,7 @@ describe("npm run demo", () => {
     // spans midnight may show either day.
     const badDays = [...new Set([badDayOf(before), badDayOf(Date.now())])].join("|");
     expect(answers[0]).toMatch(new RegExp(`Trough: (${badDays})T00:00:00Z`));
+    expect(r.stdout).toMatch(/--demo --html chart\.html\n/);
     // The worst agent (4) has the lowest satisfaction in the per-agent ranking.
     const perAgent = answers.find((a) => a.includes("groups ranked by"));
     expect(perAgent).toBeDefined();

@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
@@ -46,6 +46,8 @@ export function childEnv(extra: Record<string, string>): Record<string, string> 
 export async function spawnServer(opts: {
   args?: string[];
   env: Record<string, string>;
+  /** What the client announces, e.g. the MCP Apps extension. */
+  capabilities?: ClientCapabilities;
 }): Promise<SpawnedServer> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -57,7 +59,10 @@ export async function spawnServer(opts: {
   transport.stderr?.on("data", (c: Buffer) => {
     err += c.toString("utf8");
   });
-  const client = new Client({ name: "e2e-test", version: "1.0.0" });
+  const client = new Client(
+    { name: "e2e-test", version: "1.0.0" },
+    opts.capabilities ? { capabilities: opts.capabilities } : undefined,
+  );
   await client.connect(transport);
   return {
     client,

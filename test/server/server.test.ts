@@ -11,6 +11,7 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { VIEW_URI } from "../../src/server/app-view.js";
 import type { Backend, BackendProvider } from "../../src/server/backend.js";
 import { createLogger } from "../../src/server/logging.js";
 import { FIELDS_URI, FILTERS_URI } from "../../src/server/resources.js";
@@ -147,11 +148,11 @@ describe("the server in memory", () => {
     expect(unknown.code).toBe(ErrorCode.InvalidParams);
   });
 
-  it("lists and reads both reference resources", async () => {
+  it("lists and reads both reference resources (and lists the chart view: test/view/protocol.test.ts)", async () => {
     const { client } = await connect();
     const { resources } = await client.listResources();
-    expect(resources.map((r) => r.uri)).toEqual([FIELDS_URI, FILTERS_URI]);
-    for (const r of resources)
+    expect(resources.map((r) => r.uri)).toEqual([FIELDS_URI, FILTERS_URI, VIEW_URI]);
+    for (const r of resources.slice(0, 2))
       expect(r).toMatchObject({ mimeType: "text/markdown", name: expect.any(String) });
     expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
 

@@ -1,5 +1,5 @@
 /**
- * The catalogue against the reference (cekura-widgets-api.md). Expectations are restated here on
+ * The catalogue against the contract (docs/cekura-api.md §1 and §2). Expectations are restated here on
  * purpose: a test that reads its expectations from the table under test cannot fail.
  */
 import { describe, expect, it } from "vitest";

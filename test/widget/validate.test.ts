@@ -64,7 +64,7 @@ function expectExampleValid(issue: ValidationIssue) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Plot fields, charts and aggregations. The expectations restate the reference table on purpose:
+// Plot fields, charts and aggregations. The expectations restate docs/cekura-api.md §1 on purpose:
 // deriving them from the catalogue would make the test agree with any mistake in it.
 
 const NUMERIC_AGGS = ["count", "sum", "avg", "min", "max", "p50", "p95", "p99"];
@@ -215,7 +215,7 @@ describe("chart-type rules", () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-// Filter fields and operators: the reference table, restated.
+// Filter fields and operators: the table of docs/cekura-api.md §2, restated.
 
 const OPERATORS_BY_FIELD: Record<string, string[]> = {
   id: ["eq", "in", "gt", "gte", "lt", "lte"],

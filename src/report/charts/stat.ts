@@ -7,7 +7,7 @@ import { GENERIC_MAX_ROWS } from "./generic.js";
 
 /** The four documented figures always have a row; keys beyond them get at most this many more. */
 const MAX_ROWS = 4 + GENERIC_MAX_ROWS;
-/** What the success rate is a share of (docs/local-backend.md: upstream does not say; the embedded backend's rule). */
+/** What the success rate is a share of (docs/embedded-backend.md: upstream does not say; the embedded backend's rule). */
 const SUCCESS_SHARE =
   "success_rate is a share of the calls with a success value (true or false): calls not evaluated for success count in total_calls but not in the rate. A pie of success with the same filters gives both counts.";
 /** Extra keys named in `stats`. */
@@ -30,7 +30,7 @@ function statFigures(stat: StatData): StatFigures {
 }
 
 function statMarkdown(f: StatFigures, ctx: SummaryContext): string {
-  // ASSUMPTION (reference §3: our local backend's rule, undocumented upstream): success_rate is a
+  // ASSUMPTION (docs/cekura-api.md §3, our rule; undocumented upstream): success_rate is a
   // fraction 0..1 and p95_latency is in milliseconds. The percentage is shown only when in 0..1.
   const { stat } = f;
   const missing = "not in the response";

@@ -21,6 +21,7 @@ import { CHART_TYPES, WIDGET_FIELDS } from "../../widget/catalogue.js";
 import { type PreviewResponse, parsePreviewResponse } from "../../widget/response.js";
 import type { TimeWindow, WidgetQuery } from "../../widget/types.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
+import { VIEW_TOOL_META } from "../app-view.js";
 import type { Backend } from "../backend.js";
 import { DASHBOARD_TOOL_DESCRIPTIONS } from "../model-texts.js";
 import {
@@ -151,6 +152,7 @@ export const getWidgetDataTool: ToolModule = {
       additionalProperties: false,
     },
     annotations: readOnlyAnnotations("Get saved Cekura widget data"),
+    _meta: VIEW_TOOL_META,
   }),
   call: (deps, args, ctx) =>
     runTool("get_widget_data", deps, args, ["widget_ids", "window", "filters"], (backend, a) =>

@@ -10,6 +10,7 @@ import { IN_LIST_MAX_VALUES, MAX_FILTER_DEPTH, TEXT_VALUE_MAX_LENGTH } from "../
 import { INPUT_JSON_SCHEMA } from "../../widget/published-schema.js";
 import { parsePreviewResponse } from "../../widget/response.js";
 import { describeIssues, validateWidgetQuery } from "../../widget/validate.js";
+import { VIEW_TOOL_META } from "../app-view.js";
 import type { BackendProvider } from "../backend.js";
 import type { Logger } from "../logging.js";
 import { OLDER_THAN_30_DAYS, TOOL_DESCRIPTION } from "../model-texts.js";
@@ -52,6 +53,7 @@ export function toolDefinition() {
       idempotentHint: true,
       openWorldHint: false,
     },
+    _meta: VIEW_TOOL_META,
   };
 }
 

@@ -2,7 +2,7 @@
 // parts it registers, the official App class) and inlined with its CSS into src/view/chart.html,
 // giving ONE self-contained HTML text: no external script, style, font or request, nothing that
 // needs eval, so it runs under the MCP Apps default CSP. scripts/build.mjs carries it inside
-// dist/main.js as text (viewHtmlPlugin); vitest.config.ts uses the same function.
+// dist/server.js as text (viewHtmlPlugin); vitest.config.ts uses the same function.
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -145,7 +145,7 @@ export function bundleOptions(overrides = {}) {
 export async function buildDist() {
   await rm(join(ROOT, "dist"), { recursive: true, force: true });
   await build(bundleOptions());
-  // The bin is not bundled: it only imports node:module and, at run time, ./server.js.
+  // The bin is not bundled: a few built-ins and, at run time, ./server.js.
   await build({
     entryPoints: { main: "src/bin.ts" },
     absWorkingDir: ROOT,

@@ -11,7 +11,8 @@ import * as nodeModule from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown })
+  .enableCompileCache;
 if (enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
   try {
     // One plain mkdir first: Node 22's own recursive one spins forever under a TMPDIR such as

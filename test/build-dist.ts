@@ -1,8 +1,9 @@
 /**
  * Global setup of the "dist" test tier: makes sure dist/ is built from the sources as they are now,
  * so no run, targeted ones included (`npx vitest run test/e2e`), tests an old build. It builds
- * unless dist/main.js and dist/server.js are the very files it built last from inputs with the same content (a hash of
- * src/, prompts/, the build script and the package files), recorded in node_modules/.cache/.
+ * unless dist/main.js and dist/server.js are the very files it built last from inputs with the
+ * same content (a hash of src/, prompts/, the build script and the package files), recorded in
+ * node_modules/.cache/.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";

@@ -4,8 +4,9 @@
  */
 import type { ToolModule } from "./common.js";
 import { createDashboardTool } from "./create-dashboard.js";
+import { getDashboardTool } from "./get-dashboard.js";
 import { getWidgetDataTool } from "./get-widget-data.js";
-import { getDashboardTool, listDashboardsTool } from "./list-dashboards.js";
+import { listDashboardsTool } from "./list-dashboards.js";
 import { handlePreviewWidgetData, TOOL_NAME, toolDefinition } from "./preview-widget-data.js";
 
 export type { ConfirmOutcome, ToolContext, ToolDeps, ToolModule } from "./common.js";

@@ -1,44 +1,19 @@
 /**
- * `list_dashboards` and `get_dashboard`: the saved dashboards, read-only. Pages are computed here
- * from `count` and the page size; a `next` URL from the service is never followed (it could name
- * another origin, and the key goes with every request).
+ * `list_dashboards`: the saved dashboards, read-only. Pages are computed here from `count` and the
+ * page size; a `next` URL from the service is never followed (it could name another origin, and
+ * the key goes with every request).
  */
 
 import { cell, renderTable } from "../../report/format.js";
-import { describeSavedFilter, errorAnswer, listingAnswer } from "../../report/index.js";
+import { errorAnswer, listingAnswer } from "../../report/index.js";
 import { isPlainObject } from "../../shared/json.js";
-import { getDashboard, listDashboards } from "../../upstream/dashboards.js";
+import { listDashboards } from "../../upstream/dashboards.js";
 import { DASHBOARD_TOOL_DESCRIPTIONS } from "../model-texts.js";
 import { intArg, invalid, readOnlyAnnotations, runTool, sourceLines, type ToolModule } from "./common.js";
+import { dashboardRow, MAX_ID, notAList } from "./dashboard-rows.js";
 
-const MAX_ID = 2 ** 31 - 1;
 export const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
-
-const text = (v: unknown): string =>
-  typeof v === "string" ? v : v === null || v === undefined ? "" : String(v);
-const idOf = (v: unknown): number | undefined =>
-  typeof v === "number" && Number.isInteger(v) ? v : undefined;
-const dateOf = (v: unknown): string => (typeof v === "string" ? v.replace(/\.\d+/, "").slice(0, 20) : "");
-
-/** A dashboard as the answer shows it: no widgets, no layout. */
-function dashboardRow(d: Record<string, unknown>) {
-  const count = Number(d.widget_count ?? (Array.isArray(d.widgets) ? d.widgets.length : Number.NaN));
-  return {
-    id: idOf(d.id) ?? null,
-    name: text(d.name),
-    project: idOf(d.project) ?? null,
-    widget_count: Number.isFinite(count) ? count : null,
-    filters: describeSavedFilter(d.filters),
-    updated_at: dateOf(d.updated_at),
-  };
-}
-
-const notAList = (what: string) =>
-  errorAnswer({
-    category: "bad_response",
-    message: `The Cekura API answered, but not with ${what} this server can read. Check CEKURA_BASE_URL, or retry later.`,
-  });
 
 export const listDashboardsTool: ToolModule = {
   name: "list_dashboards",
@@ -122,117 +97,6 @@ export const listDashboardsTool: ToolModule = {
           ].join("\n"),
         items: rows,
         extra: { page: q.page, pages, count },
-        source: backend.source,
-        budgetChars: deps.budgetChars,
-      });
-    }),
-};
-
-/** A saved widget's definition as the answer shows it: no layout `metadata`. */
-function widgetRow(w: Record<string, unknown>) {
-  const g = w.group_by;
-  const groupBy = isPlainObject(g)
-    ? g.type === "field"
-      ? `field ${text(g.field)}`
-      : g.type === "bucket"
-        ? `bucket ${text(g.interval)} ms`
-        : ""
-    : "";
-  return {
-    id: idOf(w.id) ?? null,
-    name: text(w.name),
-    chart_type: text(w.chart_type),
-    field: text(w.field),
-    aggregation_function: text(w.aggregation_function),
-    time_period: text(w.time_period),
-    metric: idOf(w.metric) ?? null,
-    metric_name: text(w.metric_name),
-    group_by: groupBy,
-    filters: describeSavedFilter(w.filters),
-  };
-}
-
-export const getDashboardTool: ToolModule = {
-  name: "get_dashboard",
-  write: false,
-  definition: () => ({
-    name: "get_dashboard",
-    title: "Get a Cekura dashboard",
-    description: DASHBOARD_TOOL_DESCRIPTIONS.get_dashboard,
-    inputSchema: {
-      type: "object",
-      properties: { dashboard_id: { type: "integer", description: "The dashboard's id (list_dashboards)" } },
-      required: ["dashboard_id"],
-      additionalProperties: false,
-    },
-    annotations: readOnlyAnnotations("Get a Cekura dashboard"),
-  }),
-  call: (deps, args, ctx) =>
-    runTool("get_dashboard", deps, args, ["dashboard_id"], async (backend, a) => {
-      const id = intArg(a, "dashboard_id", 1, MAX_ID);
-      if (!id.ok) return invalid(id.message);
-      if (id.value === undefined)
-        return invalid("dashboard_id is required: a dashboard's id from list_dashboards.");
-      const reply = await getDashboard(backend.client, id.value, ctx.signal ? { signal: ctx.signal } : {});
-      if (!reply.ok) {
-        if (reply.error.category === "not_found") {
-          return errorAnswer({
-            category: "not_found",
-            message: `There is no dashboard ${id.value} (or this key cannot see it). list_dashboards shows the ids.`,
-          });
-        }
-        return errorAnswer(reply.error);
-      }
-      const d = reply.value.body;
-      if (!isPlainObject(d)) return notAList("a dashboard");
-      const widgets = (Array.isArray(d.widgets) ? d.widgets : []).filter(isPlainObject).map(widgetRow);
-      const head = dashboardRow(d);
-      return listingAnswer({
-        summary: (max) =>
-          [
-            `**Dashboard ${head.id ?? id.value}: ${cell(head.name, 120)}** (project ${head.project ?? "none"}, updated ${head.updated_at || "unknown"} UTC)`,
-            `Dashboard filters (they apply to every widget): ${head.filters}.`,
-            ...sourceLines(backend),
-            "",
-            widgets.length === 0
-              ? "No widgets on this dashboard."
-              : renderTable({
-                  headers: [
-                    "id",
-                    "name",
-                    "chart",
-                    "field",
-                    "aggregation",
-                    "period",
-                    "metric",
-                    "group by",
-                    "filters",
-                  ],
-                  rowCount: widgets.length,
-                  row: (i) => {
-                    const w = widgets[i]!;
-                    const metric =
-                      w.metric === null ? "" : `${w.metric}${w.metric_name ? ` (${w.metric_name})` : ""}`;
-                    return [
-                      String(w.id ?? ""),
-                      cell(w.name, 50),
-                      w.chart_type,
-                      cell(w.field, 40),
-                      w.aggregation_function,
-                      w.time_period,
-                      cell(metric, 50),
-                      cell(w.group_by, 30),
-                      cell(w.filters, 100),
-                    ];
-                  },
-                  maxChars: max - 600,
-                  elide: "tail",
-                }),
-            "",
-            "Their data: get_widget_data with widget_ids.",
-          ].join("\n"),
-        items: widgets,
-        extra: { dashboard: head },
         source: backend.source,
         budgetChars: deps.budgetChars,
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CallLog, MetricEvaluation } from "../../src/embedded/calls.js";
+import type { MetricEvaluation } from "../../src/embedded/calls.js";
 import {
   computeWidget,
   createCallStore,
@@ -8,26 +8,11 @@ import {
 } from "../../src/embedded/engine.js";
 import type { CallStore } from "../../src/embedded/store.js";
 import type { WidgetQuery } from "../../src/widget/types.js";
+import { callLog } from "../helpers/call-log.js";
 
 const NOW = Date.parse("2026-03-15T12:00:00Z");
 
-function call(id: number, at: string, fields: Partial<CallLog> = {}): CallLog {
-  return {
-    id,
-    timestamp: Date.parse(at),
-    duration: null,
-    success: null,
-    is_reviewed: false,
-    call_ended_reason: null,
-    dropoff_point: null,
-    topic: null,
-    customer_number: null,
-    agent: null,
-    metadata: {},
-    metric_evaluations: [],
-    ...fields,
-  };
-}
+const call = callLog;
 
 function run(store: CallStore, query: WidgetQuery): PreviewResponseBody {
   const r = computeWidget(store, query, NOW);

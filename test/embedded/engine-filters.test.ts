@@ -4,26 +4,13 @@ import { createCallStore } from "../../src/embedded/engine.js";
 import { compileFilters } from "../../src/embedded/filter-eval.js";
 import type { CallStore } from "../../src/embedded/store.js";
 import type { Filter } from "../../src/widget/types.js";
+import { callLog } from "../helpers/call-log.js";
 
 const NOW = Date.parse("2026-03-15T12:00:00Z"); // a Sunday
 
-function call(id: number, at: string, fields: Partial<CallLog> = {}): CallLog {
-  return {
-    id,
-    timestamp: Date.parse(at),
-    duration: 60,
-    success: true,
-    is_reviewed: false,
-    call_ended_reason: "customer_ended_call",
-    dropoff_point: null,
-    topic: null,
-    customer_number: null,
-    agent: null,
-    metadata: {},
-    metric_evaluations: [],
-    ...fields,
-  };
-}
+/** A plain successful one-minute call unless `fields` says otherwise. */
+const call = (id: number, at: string, fields: Partial<CallLog> = {}): CallLog =>
+  callLog(id, at, { duration: 60, success: true, call_ended_reason: "customer_ended_call", ...fields });
 
 const ACCURACY = { id: 101, name: "accuracy", eval_type: "numeric" } as const;
 const SENTIMENT = { id: 102, name: "sentiment", eval_type: "enum" } as const;

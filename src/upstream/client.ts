@@ -26,6 +26,7 @@ import {
   toolError,
 } from "./messages.js";
 import { abortableSleep, computeBackoffMs, parseRetryAfterMs } from "./retry.js";
+import { Stop } from "./stop.js";
 import { createDispatcher, exchange, firstHeader, proxySettings } from "./transport.js";
 
 export const PREVIEW_PATH = "/dashboards/widgets/preview_data/";
@@ -169,7 +170,9 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   if (apiKey !== undefined) headers["x-cekura-api-key"] = apiKey;
   const { "content-type": _json, ...getHeaders } = headers;
 
-  const active = new Set<(kind: AbortKind) => void>();
+  // The aborts of the requests in flight (close() aborts them). An array, not a Set: a long-lived
+  // Set reallocates its table in V8's old generation as entries come and go, two per call.
+  const active: ((kind: AbortKind) => void)[] = [];
   let closed = false;
 
   /** Body bytes read for a status (the one size cap): all of a 2xx up to maxBodyBytes, a bounded
@@ -180,12 +183,12 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     return ERROR_BODY_READ_BYTES;
   };
 
-  async function attempt(d: Dispatcher, req: Prepared, signal: AbortSignal): Promise<AttemptOutcome> {
+  async function attempt(d: Dispatcher, req: Prepared, stop: Stop): Promise<AttemptOutcome> {
     const options: Dispatcher.DispatchOptions =
       req.payload === undefined
         ? { origin, path: req.path, method: req.method, headers: getHeaders }
         : { origin, path: req.path, method: req.method, headers, body: req.payload };
-    const reply = await exchange(d, options, signal, limitFor);
+    const reply = await exchange(d, options, stop, limitFor);
     if (!reply.ok) return classifyError(ctx, reply.error);
     const { status, headers: resHeaders, buf, over } = reply.value;
     try {
@@ -214,22 +217,23 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     callerSignal: AbortSignal | undefined,
     started: number,
   ): Promise<Result<UpstreamSuccess, ToolError>> {
-    const controller = new AbortController();
+    // The request's own abort is a Stop, not an AbortController (src/upstream/stop.ts).
+    const stop = new Stop();
     let abortKind: AbortKind | undefined;
     const abort = (kind: AbortKind): void => {
       if (abortKind !== undefined) return;
       abortKind = kind;
-      controller.abort(new Error(kind === "deadline" ? "deadline exceeded" : `call ${kind}`));
+      stop.stop(new Error(kind === "deadline" ? "deadline exceeded" : `call ${kind}`));
     };
     const onCallerAbort = (): void => abort("cancelled");
     const timer = setTimeout(() => abort("deadline"), deadlineMs);
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-    active.add(abort);
+    active.push(abort);
     try {
       let attempts = 0;
       for (;;) {
         attempts += 1;
-        const outcome = await attempt(d, req, controller.signal);
+        const outcome = await attempt(d, req, stop);
         if (outcome.kind === "success") {
           return ok({
             status: outcome.status,
@@ -249,13 +253,17 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           // Waiting would leave no room for another request: answer now (with Retry-After, if any).
           return err(outcome.make(attemptsSuffix(attempts), attempts));
         }
-        await abortableSleep(wait, controller.signal);
+        await abortableSleep(wait, stop);
         if (abortKind !== undefined) return err(abortedError(ctx, abortKind, attempts));
       }
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener("abort", onCallerAbort);
-      active.delete(abort);
+      const i = active.indexOf(abort);
+      if (i >= 0) {
+        active[i] = active[active.length - 1] as (kind: AbortKind) => void;
+        active.pop();
+      }
     }
   }
 
@@ -308,7 +316,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    for (const abort of [...active]) abort("closed");
+    for (const abort of active.slice()) abort("closed");
     try {
       await dispatcher?.destroy();
     } catch {

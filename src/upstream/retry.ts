@@ -1,4 +1,6 @@
 /** Helpers of the upstream retry loop: backoff, Retry-After, a sleep an abort cuts short. */
+import type { Stop } from "./stop.js";
+
 /**
  * Exponential backoff with full jitter: a uniform wait in [0, min(cap, base * 2^(retry-1))).
  * `retry` counts from 1 (the wait before the first retry).
@@ -35,18 +37,18 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number = Dat
 }
 
 /**
- * Waits `ms` milliseconds or until `signal` aborts, whichever comes first; never rejects.
- * The timer is cleared on abort, so nothing keeps running after a cancel.
+ * Waits `ms` milliseconds or until `stop` is stopped, whichever comes first; never rejects.
+ * The timer is cleared on a stop, so nothing keeps running after a cancel.
  */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
+export function abortableSleep(ms: number, stop: Stop): Promise<void> {
+  if (stop.stopped || ms <= 0) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      forget();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
+    const forget = stop.onStop(done);
   });
 }

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { type Dispatcher, EnvHttpProxyAgent } from "undici";
 import { err, ok, type Result } from "../shared/errors.js";
+import type { Stop } from "./stop.js";
 
 /** The proxy settings read from the environment, as curl and undici name them. */
 export interface ProxySettings {
@@ -77,15 +78,15 @@ export type Exchange = Result<
  * One request through the dispatcher, its body collected up to a limit that depends on the
  * status (`limitFor`, -1: none of it); `over` when the service declared or sent more, and the
  * request is then aborted (which closes that connection). A body read to its end leaves the
- * connection in the keep-alive pool. An abort of `signal` settles the exchange at once, even
- * while the request still waits for a connection. The promise never rejects.
+ * connection in the keep-alive pool. A stop of `stop` settles the exchange at once, even while
+ * the request still waits for a connection. The promise never rejects.
  * A dispatch() handler rather than request(): the size cap applies as the chunks arrive, and an
  * abort settles at once (request() waits until the request reaches a connection).
  */
 export function exchange(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  stop: Stop,
   limitFor: (status: number, declaredLength: number) => number,
 ): Promise<Exchange> {
   return new Promise((resolve) => {
@@ -99,22 +100,23 @@ export function exchange(
     const settle = (result: Exchange): void => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener("abort", onAbort);
+      forget();
       resolve(result);
     };
     const stopOver = (): void => {
       settle(ok({ status, headers, buf: Buffer.concat(chunks, size), over: true }));
       controller?.abort(new Error("response body over its limit"));
     };
-    const onAbort = (): void => {
+    const onStop = (reason: Error): void => {
       // Before the request is written there is no controller yet: onRequestStart aborts it.
-      settle(err(signal.reason));
-      controller?.abort(signal.reason);
+      settle(err(reason));
+      controller?.abort(reason);
     };
+    let forget = (): void => {};
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c;
-        if (signal.aborted) c.abort(signal.reason);
+        if (stop.reason !== undefined) c.abort(stop.reason);
       },
       onResponseStart(c, statusCode, responseHeaders) {
         controller = c;
@@ -144,8 +146,8 @@ export function exchange(
         settle(err(error));
       },
     };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    forget = stop.onStop(onStop);
+    if (settled) return;
     try {
       dispatcher.dispatch(options, handler);
     } catch (error) {

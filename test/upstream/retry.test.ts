@@ -1,7 +1,7 @@
-import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { bound, fenced } from "../../src/upstream/quote.js";
 import { abortableSleep, computeBackoffMs, parseRetryAfterMs } from "../../src/upstream/retry.js";
+import { Stop } from "../../src/upstream/stop.js";
 
 describe("computeBackoffMs", () => {
   it("is exponential with full jitter and capped", () => {
@@ -38,28 +38,28 @@ describe("parseRetryAfterMs", () => {
 });
 
 describe("abortableSleep", () => {
-  it("resolves at once when aborted and does not reject", async () => {
-    const c = new AbortController();
+  it("resolves at once when stopped and does not reject", async () => {
+    const s = new Stop();
     const started = Date.now();
-    const p = abortableSleep(60_000, c.signal);
-    setTimeout(() => c.abort(new Error("stop")), 20);
+    const p = abortableSleep(60_000, s);
+    setTimeout(() => s.stop(new Error("stop")), 20);
     await p;
     expect(Date.now() - started).toBeLessThan(10_000); // catastrophe bound: the sleep asked for 60 s
   });
-  it("leaves no listener and no timer behind, whichever ends it", async () => {
-    const c = new AbortController();
-    await abortableSleep(5, c.signal);
-    expect(getEventListeners(c.signal, "abort")).toHaveLength(0);
-    const p = abortableSleep(60_000, c.signal);
-    expect(getEventListeners(c.signal, "abort")).toHaveLength(1);
-    c.abort(new Error("stop"));
+  it("leaves no waiter behind, whichever ends it", async () => {
+    const s = new Stop();
+    await abortableSleep(5, s);
+    expect(s.waiting).toBe(false);
+    const p = abortableSleep(60_000, s);
+    expect(s.waiting).toBe(true);
+    s.stop(new Error("stop"));
     await p;
-    expect(getEventListeners(c.signal, "abort")).toHaveLength(0);
+    expect(s.waiting).toBe(false);
   });
-  it("resolves immediately on an already aborted signal", async () => {
-    const c = new AbortController();
-    c.abort(new Error("stop"));
-    await expect(abortableSleep(60_000, c.signal)).resolves.toBeUndefined();
+  it("resolves immediately when already stopped", async () => {
+    const s = new Stop();
+    s.stop(new Error("stop"));
+    await expect(abortableSleep(60_000, s)).resolves.toBeUndefined();
   });
 });
 

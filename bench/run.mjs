@@ -49,7 +49,8 @@ const N = {
   calls: 10_000,
   pairs: QUICK ? 100 : 300,
   answerRuns: QUICK ? 5 : 15,
-  leakRounds: QUICK ? 4 : 6,
+  /** Rounds of N.batch calls in the leak check; its slope is read over the second half. */
+  leakRounds: 10,
 };
 const MIB = 1024 * 1024;
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -73,8 +74,8 @@ const serverEnv = (extra) => ({ PATH: process.env.PATH ?? "", HOME: process.env.
 
 /** A spawned server spoken to with raw JSON-RPC lines (no SDK client: it would be measured too). */
 class RawServer {
-  constructor(env, nodeArgs = []) {
-    this.child = spawn(NODE, [...SERVER_NODE_ARGS, ...nodeArgs, BIN], {
+  constructor(env, nodeArgs = [], bin = BIN) {
+    this.child = spawn(NODE, [...SERVER_NODE_ARGS, ...nodeArgs, bin], {
       env,
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -201,9 +202,9 @@ function nodeE0() {
   });
 }
 
-async function serverToToolsList(env) {
+async function serverToToolsList(env, bin = BIN) {
   const t0 = performance.now();
-  const s = new RawServer(env);
+  const s = new RawServer(env, [], bin);
   try {
     const list = await s.handshake();
     return { ms: list.at - t0, chars: list.chars, tools: list.result.tools };
@@ -219,29 +220,32 @@ const row = (measure, ours, reference, ratio, goal, pass) =>
   rows.push({ measure, ours, reference, ratio, goal, pass: pass === null ? "-" : pass ? "yes" : "NO" });
 const fmt = (x, digits = 1) => x.toFixed(digits);
 
-async function startUp(env) {
+async function startUp(env, floorBin) {
   for (let i = 0; i < N.startWarm; i++) {
     await nodeE0();
     await serverToToolsList(env);
+    await serverToToolsList(env, floorBin);
   }
   const ours = [];
   const base = [];
+  const floor = [];
   let last;
   for (let i = 0; i < N.startRuns; i++) {
     checkDeadline();
-    // Alternate which side goes first, so a slow moment of the machine hits both alike.
-    if (i % 2 === 0) {
-      base.push(await nodeE0());
-      last = await serverToToolsList(env);
-      ours.push(last.ms);
-    } else {
-      last = await serverToToolsList(env);
-      ours.push(last.ms);
-      base.push(await nodeE0());
-    }
+    // Rotate which side goes first, so a slow moment of the machine hits all alike.
+    const sides = [
+      async () => base.push(await nodeE0()),
+      async () => {
+        last = await serverToToolsList(env);
+        ours.push(last.ms);
+      },
+      async () => floor.push((await serverToToolsList(env, floorBin)).ms),
+    ];
+    for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]();
   }
   const o = median(ours);
   const b = median(base);
+  const f = median(floor);
   row(
     `start-up: spawn → tools/list answer (median of ${N.startRuns})`,
     `${fmt(o)} ms`,
@@ -249,6 +253,14 @@ async function startUp(env) {
     fmt(o / b, 2),
     "≤ 1.80",
     o / b <= 1.8,
+  );
+  row(
+    "  … the floor: the SDK's Server alone (bench/floor-server.ts), same build",
+    `${fmt(f)} ms`,
+    `node -e 0: ${fmt(b)} ms`,
+    fmt(f / b, 2),
+    "(info)",
+    null,
   );
   const schemaChars = JSON.stringify(last.tools[0].inputSchema).length;
   return { listChars: last.chars, schemaChars };
@@ -420,6 +432,56 @@ async function roundTrips(helpers) {
 }
 
 /** A leak shows as live heap (after full GCs) that keeps growing with the calls; RSS cannot tell. */
+/**
+ * The floor's memory: bench/floor-server.ts through the same N.calls sequential tools/calls, RSS
+ * read at half and at the end as for the server. What the chosen dependencies, built and tuned
+ * like ours, keep resident doing the same I/O; the server's goals are read beside it.
+ */
+async function floorMemory(helpers, floorBin) {
+  const backend = await helpers.startBenchBackend();
+  const server = new RawServer(
+    serverEnv({ CEKURA_API_KEY: backend.apiKey, CEKURA_BASE_URL: backend.url }),
+    [],
+    floorBin,
+  );
+  try {
+    await server.handshake();
+    let rssHalf = 0;
+    for (let i = 1; i <= N.calls + 1; i++) {
+      if (i % 100 === 0) checkDeadline();
+      const r = await server.request("tools/call", { name: "preview_widget_data", arguments: CALL_ARGS });
+      if (r.result.isError) throw new Error(`floor tools/call failed: ${r.result.content[0].text}`);
+      if (i === N.calls / 2 + 1) {
+        await sleep(300);
+        rssHalf = server.rssBytes();
+      }
+    }
+    await sleep(300);
+    const rssEnd = server.rssBytes();
+    const grow = rssEnd - rssHalf;
+    row(
+      `  … the floor (bench/floor-server.ts) after ${N.calls + 1} calls; growth over the last ${N.calls / 2}`,
+      `${fmt(rssEnd / MIB)} MiB; ${grow >= 0 ? "+" : ""}${fmt(grow / MIB)} MiB`,
+      `anonymous: ${fmt(server.anonBytes() / MIB)} MiB`,
+      "-",
+      "(info)",
+      null,
+    );
+  } finally {
+    await server.stop();
+    await backend.close();
+  }
+}
+
+/** Builds bench/floor-server.ts like dist/ (scripts/build.mjs), into .bench-tmp/floor/main.js. */
+async function buildFloor() {
+  const { bundleOptions, binOptions } = await import(pathToFileURL(join(ROOT, "scripts", "build.mjs")).href);
+  const outdir = join(TMP, "floor");
+  await build(bundleOptions({ entryPoints: { server: "bench/floor-server.ts" }, outdir, sourcemap: false }));
+  await build(binOptions({ outdir }));
+  return join(outdir, "main.js");
+}
+
 async function leakCheck(helpers) {
   const backend = await helpers.startBenchBackend();
   const probe = join(ROOT, "bench", "gc-probe.cjs");
@@ -439,8 +501,11 @@ async function leakCheck(helpers) {
       }
       live.push(await server.liveHeapBytes());
     }
-    // Least-squares slope over the rounds after the first (which includes loading and JIT).
-    const ys = live.slice(1);
+    // Least-squares slope over the second half of the rounds: the first thousands of calls load
+    // code and warm the JIT up (on Node 22 the live heap rises ~1.5 MiB over the first 4,000 calls,
+    // compiled code and feedback, then stays flat to 20,000: measured), a leak keeps rising.
+    const from = Math.floor(live.length / 2);
+    const ys = live.slice(from);
     const xs = ys.map((_, i) => i * N.batch);
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
     const my = ys.reduce((a, b) => a + b, 0) / ys.length;
@@ -455,7 +520,7 @@ async function leakCheck(helpers) {
       null,
     );
     row(
-      `  … slope after the first ${N.batch} calls (leak check)`,
+      `  … its slope from call ${(Math.floor(N.leakRounds / 2) + 1) * N.batch} to ${N.leakRounds * N.batch} (leak check)`,
       Number.isNaN(slope) ? "NaN bytes/call" : `${fmt(Math.round(slope) || 0, 0)} bytes/call`,
       "-",
       "-",
@@ -572,8 +637,10 @@ async function main() {
   );
 
   const env = serverEnv({ CEKURA_API_KEY: "dummy", CEKURA_BASE_URL: "http://127.0.0.1:9" });
-  const { listChars, schemaChars } = await startUp(env);
+  const floorBin = await buildFloor();
+  const { listChars, schemaChars } = await startUp(env, floorBin);
   await roundTrips(helpers);
+  await floorMemory(helpers, floorBin);
   await leakCheck(helpers);
   await answers(helpersFile);
   row(

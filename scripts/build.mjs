@@ -142,11 +142,10 @@ export function bundleOptions(overrides = {}) {
   };
 }
 
-export async function buildDist() {
-  await rm(join(ROOT, "dist"), { recursive: true, force: true });
-  await build(bundleOptions());
-  // The bin is not bundled: a few built-ins and, at run time, ./server.js.
-  await build({
+/** The esbuild options of dist/main.js, the bin. It is not bundled: a few built-ins and, at run
+ * time, ./server.js (so it imports whatever server.js sits beside it; the bench's floor uses that). */
+export function binOptions(overrides = {}) {
+  return {
     entryPoints: { main: "src/bin.ts" },
     absWorkingDir: ROOT,
     outdir: "dist",
@@ -155,7 +154,14 @@ export async function buildDist() {
     target: "node20.18",
     banner: { js: "#!/usr/bin/env node" },
     logLevel: "warning",
-  });
+    ...overrides,
+  };
+}
+
+export async function buildDist() {
+  await rm(join(ROOT, "dist"), { recursive: true, force: true });
+  await build(bundleOptions());
+  await build(binOptions());
   await chmod(join(ROOT, "dist", "main.js"), 0o755);
 }
 

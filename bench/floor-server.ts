@@ -31,7 +31,11 @@ let dispatcher: Dispatcher | undefined;
 async function post(): Promise<unknown> {
   // Loaded on first use, as the server loads undici.
   const { createDispatcher, exchange } = await import("../src/upstream/transport.js");
-  dispatcher ??= createDispatcher(16, { httpsProxy: "", noProxy: "" });
+  if (!dispatcher) {
+    const made = await createDispatcher(16, { httpsProxy: "", noProxy: "" });
+    if (!made.ok) throw new Error(`floor: no dispatcher (${made.error})`);
+    dispatcher = made.value;
+  }
   const reply = await exchange(
     dispatcher,
     {

@@ -475,9 +475,12 @@ async function floorMemory(helpers, floorBin) {
 
 /** Builds bench/floor-server.ts like dist/ (scripts/build.mjs), into .bench-tmp/floor/main.js. */
 async function buildFloor() {
-  const { bundleOptions, binOptions } = await import(pathToFileURL(join(ROOT, "scripts", "build.mjs")).href);
+  const { bundleOptions, binOptions, buildUndici } = await import(
+    pathToFileURL(join(ROOT, "scripts", "build.mjs")).href
+  );
   const outdir = join(TMP, "floor");
   await build(bundleOptions({ entryPoints: { server: "bench/floor-server.ts" }, outdir, sourcemap: false }));
+  await buildUndici(outdir);
   await build(binOptions({ outdir }));
   return join(outdir, "main.js");
 }

@@ -1,10 +1,12 @@
-// Bundles src/main.ts into ONE file, dist/server.js (ESM, Node 20), with its source map, and
-// src/bin.ts into dist/main.js, the package's bin: it turns on Node's compile cache (Node >= 22.1)
-// before it imports dist/server.js, so V8's code for the bundle is reused on the next start.
+// Bundles src/main.ts into dist/server.js (ESM, Node 20) with its source map, undici into
+// dist/undici.js (imported by the first upstream request), and src/bin.ts into dist/main.js, the
+// package's bin: it turns on Node's compile cache (Node >= 22.1) before it imports dist/server.js,
+// so V8's code for the bundle is reused on the next start. No runtime dependency is installed.
 //
 // Start-up cost is the point of most of this file (bench/run.mjs measures it):
-// - Modules reached only through dynamic import() (undici, the embedded backend, the CLI) are
-//   wrapped by esbuild in lazy initialisers, so start-up does not evaluate them.
+// - Modules reached only through dynamic import() (the embedded backend, the CLI) are wrapped by
+//   esbuild in lazy initialisers, so start-up does not evaluate them. undici, the largest
+//   dependency, is not in the bundle at all: dist/undici.js, loaded by the first upstream request.
 // - esbuild hoists every `import ... from "node:x"` to the top of an ESM bundle, so node:http,
 //   node:crypto, ... would load at start even when only a lazy module uses them. They are
 //   rewritten to lazy require() shims (the banner gives the bundle a `require`).
@@ -112,6 +114,60 @@ export class AjvJsonSchemaValidator {
   },
 };
 
+/** The file beside the server bundle that holds undici (buildUndici writes it). */
+export const UNDICI_FILE = "undici.js";
+/** What the server takes from undici (src/upstream/transport.ts); dist/undici.js exports these. */
+const UNDICI_EXPORTS = ["EnvHttpProxyAgent"];
+
+/**
+ * undici in a file of its own: `import("undici")` becomes `import("./undici.js")`. Its 0.73 MB (all
+ * of undici: the public entry loads fetch, WebSocket, caches and mocks too) are then read and
+ * compiled on the first upstream request instead of at every start (Node 20: 227 -> 199 ms to
+ * the tools/list answer, docs/performance.md). A static import would put undici back in the
+ * bundle's start-up, so it fails the build.
+ */
+const undiciApart = {
+  name: "undici-apart",
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      args.kind === "dynamic-import"
+        ? { path: `./${UNDICI_FILE}`, external: true }
+        : {
+            errors: [
+              {
+                text: `${args.importer}: import undici with import() (a value import of undici would load it at start-up); types with "import type"`,
+              },
+            ],
+          },
+    );
+  },
+};
+
+/** Writes `outdir`/undici.js: undici bundled as an ES module exporting UNDICI_EXPORTS. */
+export async function buildUndici(outdir) {
+  await build({
+    stdin: {
+      contents: `export { ${UNDICI_EXPORTS.join(", ")} } from "undici";`,
+      resolveDir: ROOT,
+      sourcefile: "undici-entry.js",
+    },
+    absWorkingDir: ROOT,
+    outfile: join(outdir, UNDICI_FILE),
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20.18",
+    legalComments: "none",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [lazyBuiltins],
+    banner: {
+      js: "import { createRequire as __cdmCreateRequire } from 'node:module';\nconst require = __cdmCreateRequire(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+}
+
 /** The esbuild options of dist/server.js; `overrides` for the benchmark's variants. */
 export function bundleOptions(overrides = {}) {
   return {
@@ -128,6 +184,7 @@ export function bundleOptions(overrides = {}) {
     minifySyntax: true,
     loader: { ".md": "text" },
     plugins: [
+      undiciApart,
       lazyBuiltins,
       lazyAjv,
       sdkGuards,
@@ -161,6 +218,7 @@ export function binOptions(overrides = {}) {
 export async function buildDist() {
   await rm(join(ROOT, "dist"), { recursive: true, force: true });
   await build(bundleOptions());
+  await buildUndici(join(ROOT, "dist"));
   await build(binOptions());
   await chmod(join(ROOT, "dist", "main.js"), 0o755);
 }

@@ -1,7 +1,7 @@
 /**
  * Global setup of the "dist" test tier: makes sure dist/ is built from the sources as they are now,
  * so no run, targeted ones included (`npx vitest run test/e2e`), tests an old build. It builds
- * unless dist/main.js and dist/server.js are the very files it built last from inputs with the
+ * unless dist/main.js, dist/server.js and dist/undici.js are the very files it built last from inputs with the
  * same content (a hash of src/, prompts/, the build script and the package files), recorded in
  * node_modules/.cache/.
  */
@@ -23,8 +23,9 @@ const INPUTS = [
 ];
 const RECORD = join(ROOT, "node_modules", ".cache", "cekura-dist-build.json");
 const BIN = join(ROOT, "dist", "main.js");
-/** The bundle the bin imports. */
+/** The bundle the bin imports, and undici, which the bundle imports on its first request. */
 const SERVER = join(ROOT, "dist", "server.js");
+const UNDICI = join(ROOT, "dist", "undici.js");
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
@@ -42,8 +43,9 @@ function inputsHash(): string {
 }
 
 const fileHash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-/** The built files' hash: the bin and the bundle it imports. */
-const builtHash = () => (existsSync(BIN) && existsSync(SERVER) ? `${fileHash(BIN)}:${fileHash(SERVER)}` : "");
+/** The built files' hash: the bin, the bundle it imports and undici. */
+const builtHash = () =>
+  [BIN, SERVER, UNDICI].every((f) => existsSync(f)) ? [BIN, SERVER, UNDICI].map(fileHash).join(":") : "";
 
 export function setup(): void {
   const inputs = inputsHash();

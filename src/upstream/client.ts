@@ -19,6 +19,7 @@ import {
   badProxy,
   classifyError,
   type MessageContext,
+  noHttpClient,
   notJson,
   redirected,
   statusOutcome,
@@ -153,14 +154,12 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     proxied: url.protocol === "https:" && proxy.httpsProxy !== "",
   };
 
-  // A proxy URL undici cannot use fails every call with a config error (never quoting the URL,
-  // which may hold the proxy's credentials).
-  let dispatcher: Dispatcher | undefined;
-  try {
-    dispatcher = createDispatcher(opts.connections ?? DEFAULT_CONNECTIONS, proxy);
-  } catch {
-    dispatcher = undefined;
-  }
+  // The dispatcher is made by the first request, so undici loads then and not at start-up. A proxy
+  // URL undici cannot use fails every call with a config error (the URL, which may hold the
+  // proxy's credentials, is never quoted), and so does an install without undici.js.
+  let dispatcher: ReturnType<typeof createDispatcher> | undefined;
+  const getDispatcher = () =>
+    (dispatcher ??= createDispatcher(opts.connections ?? DEFAULT_CONNECTIONS, proxy));
 
   const headers: Record<string, string> = {
     "content-type": "application/json",
@@ -274,7 +273,10 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     const started = Date.now();
     try {
       if (closed) return err(abortedError(ctx, "closed", 0));
-      if (dispatcher === undefined) return err(badProxy());
+      const made = await getDispatcher();
+      if (closed) return err(abortedError(ctx, "closed", 0));
+      if (!made.ok) return err(made.error === "bad-proxy" ? badProxy() : noHttpClient());
+      const d = made.value;
       if (callOpts?.signal?.aborted) return err(abortedError(ctx, "cancelled", 0));
       let payload: string | undefined;
       if (req.method === "POST") {
@@ -301,7 +303,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
         payload,
         write: req.write === true,
       };
-      const result = await run(dispatcher, prepared, callOpts?.signal, started);
+      const result = await run(d, prepared, callOpts?.signal, started);
       return result.ok ? result : err({ ...result.error, message: redact(result.error.message) });
     } catch {
       return err(
@@ -318,7 +320,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
     closed = true;
     for (const abort of active.slice()) abort("closed");
     try {
-      await dispatcher?.destroy();
+      const made = await dispatcher;
+      if (made?.ok) await made.value.destroy();
     } catch {
       // already destroyed
     }

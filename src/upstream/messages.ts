@@ -374,3 +374,12 @@ export function badProxy(): ToolError {
       "Retrying the call will not help.",
   );
 }
+
+/** undici (dist/undici.js, beside the bundle) could not be loaded: the installation is incomplete. */
+export function noHttpClient(): ToolError {
+  return toolError(
+    "config",
+    "This server's HTTP client could not be loaded: its file undici.js, which sits beside server.js, is missing or unreadable, so the installation is incomplete. " +
+      "Reinstall the package (or the .mcpb bundle), then restart the server. Retrying the call will not help.",
+  );
+}

@@ -1,10 +1,11 @@
 /**
  * The HTTP transport of the upstream client: one undici dispatcher (keep-alive pool, proxies from
  * the environment) and one request/response exchange with a size cap and an abort.
- * undici through its public entry point only.
+ * undici through its public entry point only, imported when the first dispatcher is made: the
+ * build keeps it in its own file (dist/undici.js, scripts/build.mjs), so start-up never reads it.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { type Dispatcher, EnvHttpProxyAgent } from "undici";
+import type { Dispatcher } from "undici";
 import { err, ok, type Result } from "../shared/errors.js";
 import type { Stop } from "./stop.js";
 
@@ -33,10 +34,29 @@ export function proxySettings(env: NodeJS.ProcessEnv): ProxySettings {
 
 /**
  * The client's one dispatcher. For https origins it tunnels through the proxy (CONNECT): the
- * proxy sees the host and port, never the request, whose TLS session is with the origin.
+ * proxy sees the host and port, never the request, whose TLS session is with the origin. Never
+ * rejects: "no-undici" when undici cannot be loaded (an incomplete install), "bad-proxy" when it
+ * cannot use the proxy URL.
  */
-export function createDispatcher(connections: number, proxy: ProxySettings): Dispatcher {
-  return new EnvHttpProxyAgent({
+export async function createDispatcher(
+  connections: number,
+  proxy: ProxySettings,
+): Promise<Result<Dispatcher, "no-undici" | "bad-proxy">> {
+  let undici: typeof import("undici");
+  try {
+    undici = await import("undici");
+  } catch {
+    return err("no-undici");
+  }
+  try {
+    return ok(makeAgent(undici, connections, proxy));
+  } catch {
+    return err("bad-proxy");
+  }
+}
+
+function makeAgent(undici: typeof import("undici"), connections: number, proxy: ProxySettings): Dispatcher {
+  return new undici.EnvHttpProxyAgent({
     connections,
     // Our own deadline governs (the call aborts the request), so undici's timeouts are off.
     headersTimeout: 0,

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../e2e/helpers.js";
-import { cleanEnv, listsOf, MCPB_CLI, ROOT, run } from "./helpers.js";
+import { startFaultServer } from "../helpers/fault-server.js";
+import { cleanEnv, LIVE_PREVIEW, listsOf, MCPB_CLI, ROOT, run } from "./helpers.js";
 
 interface Manifest {
   version: string;
@@ -89,12 +90,27 @@ describe("the MCP Bundle", () => {
     for (const p of manifest.prompts) expect(p.text.length).toBeGreaterThan(20);
   });
 
-  it("with demo off and a key, starts in live mode (the key reaches the server, never its output)", async () => {
+  it("with demo off and a key, starts in live mode and answers a preview from a local upstream (the key reaches it, never the output)", async () => {
     const key = "sk-bundle-canary-5a1e";
-    const { command, args, env } = launch({ api_key: key, demo: "false" });
-    const { tools, stderr } = await listsOf(command, args, env);
-    expect(tools).toEqual([...TOOL_NAMES]);
-    expect(stderr()).toMatch(/live mode/);
-    expect(stderr()).not.toContain(key);
+    const upstream = await startFaultServer();
+    try {
+      const { command, args, env } = launch({ api_key: key, demo: "false" });
+      // The bundle's undici.js (loaded by the first request) must be there for this to answer.
+      const { tools, preview, stderr } = await listsOf(
+        command,
+        args,
+        { ...env, CEKURA_BASE_URL: upstream.origin },
+        { preview: LIVE_PREVIEW },
+      );
+      expect(tools).toEqual([...TOOL_NAMES]);
+      expect(stderr()).toMatch(/live mode/);
+      expect(preview?.isError).toBeFalsy();
+      expect(preview?.content[0]?.text).toMatch(/duration/);
+      expect(upstream.requests[0]?.record.headers["x-cekura-api-key"]).toBe(key);
+      expect(JSON.stringify(preview)).not.toContain(key);
+      expect(stderr()).not.toContain(key);
+    } finally {
+      await upstream.close();
+    }
   });
 });

@@ -1,4 +1,12 @@
 /** Helpers of the package tests: run a command to its end, and ask a started server for its lists. */
+/** The arguments of the one preview the package tests make in live mode (undici loads for it). */
+export const LIVE_PREVIEW = {
+  chart_type: "bar",
+  field: "duration",
+  aggregation_function: "avg",
+  time_period: "day",
+};
+
 import { spawnSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,8 +48,16 @@ export function run(
   return r.stdout;
 }
 
-/** Starts a server over stdio with the SDK client and returns the names in tools/list and prompts/list. */
-export async function listsOf(command: string, args: string[], env: Record<string, string>) {
+/**
+ * Starts a server over stdio with the SDK client and returns the names in tools/list and
+ * prompts/list; with `preview`, also the answer of one preview_widget_data call with those arguments.
+ */
+export async function listsOf(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  opts: { preview?: Record<string, unknown> } = {},
+) {
   const transport = new StdioClientTransport({ command, args, env, stderr: "pipe" });
   let stderr = "";
   transport.stderr?.on("data", (c: Buffer) => {
@@ -52,7 +68,13 @@ export async function listsOf(command: string, args: string[], env: Record<strin
   try {
     const tools = (await client.listTools()).tools.map((t) => t.name);
     const prompts = (await client.listPrompts()).prompts.map((p) => p.name);
-    return { tools, prompts, stderr: () => stderr };
+    const preview = opts.preview
+      ? ((await client.callTool({ name: "preview_widget_data", arguments: opts.preview })) as {
+          isError?: boolean;
+          content: { type: string; text?: string }[];
+        })
+      : undefined;
+    return { tools, prompts, preview, stderr: () => stderr };
   } finally {
     await client.close();
   }

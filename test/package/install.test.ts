@@ -1,14 +1,16 @@
 /**
  * The published package installs alone: `npm pack`, then `npm install` of the tarball into an
  * empty folder with an empty cache and --offline (so nothing can come from a registry), then the
- * installed bin answers tools/list in demo mode. dist/server.js is one bundle: no runtime dependency.
+ * installed bin answers tools/list in demo mode. dist/ holds everything (the bin, the bundle and
+ * undici beside it): no runtime dependency.
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../e2e/helpers.js";
-import { cleanEnv, listsOf, ROOT, run } from "./helpers.js";
+import { startFaultServer } from "../helpers/fault-server.js";
+import { cleanEnv, LIVE_PREVIEW, listsOf, ROOT, run } from "./helpers.js";
 
 const PKG = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
   name: string;
@@ -75,5 +77,20 @@ describe("the packed package", () => {
     expect(tools).toEqual([...TOOL_NAMES]);
     expect(prompts.length).toBeGreaterThanOrEqual(4);
     expect(stderr()).not.toMatch(/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/);
+  });
+
+  it("its bin answers a preview in live mode from a local upstream (undici ships in dist/)", async () => {
+    const upstream = await startFaultServer();
+    try {
+      const bin = join(app, "node_modules", ".bin", Object.keys(PKG.bin)[0]!);
+      const env = cleanEnv({ CEKURA_API_KEY: "sk-install-canary-77", CEKURA_BASE_URL: upstream.origin });
+      const { preview, stderr } = await listsOf(bin, [], env, { preview: LIVE_PREVIEW });
+      expect(preview?.isError).toBeFalsy();
+      expect(preview?.content[0]?.text).toMatch(/duration/);
+      expect(upstream.requests).toHaveLength(2); // the preview and its coverage stat
+      expect(stderr()).not.toMatch(/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/);
+    } finally {
+      await upstream.close();
+    }
   });
 });

@@ -133,6 +133,18 @@ function truncationLine(t: Truncation, units: string): string {
   return `Raw data cut: the first ${t.shown} of ${t.total} ${units} are included (${t.omitted} left out); the figures above cover all ${t.total}.`;
 }
 
+/**
+ * `base` with one more key, built key by key on a fresh object. `{ ...base, key }` did the same but
+ * made a new hidden class on every call (V8 does not reuse the transition when base's hidden class
+ * is a prototype's), which Node 20 keeps as old-generation garbage (docs/performance.md).
+ */
+function withEntry(base: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(base)) out[k] = base[k];
+  out[key] = value;
+  return out;
+}
+
 /** The response without `data`, each other field bounded; `data` keeps its place in the key order. */
 function responseFrame(response: PreviewResponse): [string, unknown][] {
   const entries: [string, unknown][] = [];
@@ -274,7 +286,7 @@ export function buildAnswer(input: AnswerInput): ToolAnswer {
     const coverage = coverageLine(body.covered, input.extras?.totalCalls, field);
     const stats =
       coverage && input.extras?.totalCalls !== undefined && body.covered !== undefined
-        ? { ...body.stats, coverage: { calls: input.extras.totalCalls, with_value: body.covered } }
+        ? withEntry(body.stats, "coverage", { calls: input.extras.totalCalls, with_value: body.covered })
         : body.stats;
     const parts: Parts = {
       summary: cut(

@@ -5,4 +5,6 @@ export const VIEW_TEMPLATE: string;
 export const VIEW_MAX_BYTES: number;
 export function bundleForBrowser(entry: string, options?: BuildOptions): Promise<string>;
 export function buildViewHtml(): Promise<string>;
-export function viewHtmlPlugin(): Plugin;
+export const VIEW_FILE: string;
+export function viewModulePlugin(): Plugin;
+export function writeViewModule(outdir: string): Promise<void>;

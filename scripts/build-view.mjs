@@ -1,9 +1,10 @@
 // Builds the MCP App chart view: src/view/main.ts bundled for the browser (Chart.js with only the
 // parts it registers, the official App class) and inlined with its CSS into src/view/chart.html,
 // giving ONE self-contained HTML text: no external script, style, font or request, nothing that
-// needs eval, so it runs under the MCP Apps default CSP. scripts/build.mjs carries it inside
-// dist/server.js as text (viewHtmlPlugin); vitest.config.ts uses the same function.
-import { readFile } from "node:fs/promises";
+// needs eval, so it runs under the MCP Apps default CSP. scripts/build.mjs writes it beside the
+// server bundle as dist/view.js (writeViewModule), which the server imports on the first read of
+// the view (viewModulePlugin); vitest.config.ts uses buildViewHtml.
+import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -79,16 +80,29 @@ export async function buildViewHtml() {
   return html;
 }
 
-/** esbuild plugin: `import html from "../view/chart.html"` gets the built view as text. */
-export function viewHtmlPlugin() {
+/** The file beside the server bundle that holds the view (writeViewModule writes it). */
+export const VIEW_FILE = "view.js";
+
+/**
+ * esbuild plugin: the server's `import("../view/chart.html")` becomes `import("./view.js")`, a file
+ * of its own, so the view's ~370 KB are read only when a client reads the view, never at start-up.
+ * A value import of the view would put it back in the bundle, so it fails the build.
+ */
+export function viewModulePlugin() {
   return {
-    name: "view-html",
+    name: "view-module",
     setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/]view[\\/]chart\.html$/ }, async () => ({
-        contents: await buildViewHtml(),
-        loader: "text",
-        watchFiles: [VIEW_TEMPLATE],
-      }));
+      b.onResolve({ filter: /[\\/]view[\\/]chart\.html$/ }, (args) =>
+        args.kind === "dynamic-import"
+          ? { path: `./${VIEW_FILE}`, external: true }
+          : { errors: [{ text: `${args.importer}: import the chart view with import()` }] },
+      );
     },
   };
+}
+
+/** Writes `outdir`/view.js: the view's HTML as the default export of an ES module. */
+export async function writeViewModule(outdir) {
+  const html = await buildViewHtml();
+  await writeFile(join(outdir, VIEW_FILE), `export default ${JSON.stringify(html)};\n`);
 }

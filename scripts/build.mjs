@@ -1,5 +1,6 @@
 // Bundles src/main.ts into dist/server.js (ESM, Node 20) with its source map, undici into
-// dist/undici.js (imported by the first upstream request), and src/bin.ts into dist/main.js, the
+// dist/undici.js (imported by the first upstream request), the chart view into dist/view.js
+// (imported by its first read), and src/bin.ts into dist/main.js, the
 // package's bin: it turns on Node's compile cache (Node >= 22.1) before it imports dist/server.js,
 // so V8's code for the bundle is reused on the next start. No runtime dependency is installed.
 //
@@ -23,13 +24,14 @@
 //   bundled as data: src/widget/schema.ts (the zod source) is not in the bundle.
 // - Whitespace and syntax are minified (identifiers are kept, so class and function names in
 //   logs and errors stay readable): V8 pre-parses the whole file at start, so bytes cost time.
-// prompts/*.md are bundled as text, and so is the chart view (scripts/build-view.mjs).
+// prompts/*.md are bundled as text. The chart view is dist/view.js, imported when a client first
+// reads it (scripts/build-view.mjs).
 import { chmod, readFile, rm } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { viewHtmlPlugin } from "./build-view.mjs";
+import { viewModulePlugin, writeViewModule } from "./build-view.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -188,7 +190,7 @@ export function bundleOptions(overrides = {}) {
       lazyBuiltins,
       lazyAjv,
       sdkGuards,
-      viewHtmlPlugin(), // the MCP App view (scripts/build-view.mjs), as text
+      viewModulePlugin(), // the MCP App view: dist/view.js, imported on first read (scripts/build-view.mjs)
     ],
     banner: {
       // Some dependencies are CommonJS and call require(); give the ESM bundle one.
@@ -219,6 +221,7 @@ export async function buildDist() {
   await rm(join(ROOT, "dist"), { recursive: true, force: true });
   await build(bundleOptions());
   await buildUndici(join(ROOT, "dist"));
+  await writeViewModule(join(ROOT, "dist"));
   await build(binOptions());
   await chmod(join(ROOT, "dist", "main.js"), 0o755);
 }

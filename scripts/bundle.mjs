@@ -1,13 +1,13 @@
 // `npm run bundle`: the MCP Bundle (.mcpb) for one-click install in Claude Desktop, built from
-// dist/main.js, dist/server.js and dist/undici.js (run `npm run build` first; the npm script does)
-// and mcpb/manifest.json.
+// dist/main.js, dist/server.js, dist/undici.js and dist/view.js (run `npm run build` first; the npm
+// script does) and mcpb/manifest.json.
 //
 //   node scripts/bundle.mjs [--out DIR]     (default DIR: bundle/, gitignored)
 //
 // The manifest's tools and prompts are asked from the built server itself (tools/list and
 // prompts/list in demo mode), so they cannot drift from the code. The bundle holds the manifest,
-// server/main.js, server/server.js and server/undici.js (the bin, the build and undici: no
-// node_modules) and a package.json that marks it ESM.
+// server/main.js, server/server.js, server/undici.js and server/view.js (the bin, the build, undici
+// and the chart view: no node_modules) and a package.json that marks it ESM.
 // `mcpb validate` checks the manifest and `mcpb pack` zips the folder.
 import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -22,6 +22,7 @@ const DIST = join(ROOT, "dist", "main.js");
 /** The bin imports the bundle beside it. */
 const DIST_SERVER = join(ROOT, "dist", "server.js");
 const DIST_UNDICI = join(ROOT, "dist", "undici.js");
+const DIST_VIEW = join(ROOT, "dist", "view.js");
 export const MCPB_CLI = join(ROOT, "node_modules", "@anthropic-ai", "mcpb", "dist", "cli", "cli.js");
 export const BUNDLE_NAME = "cekura-dashboards-mcp.mcpb";
 
@@ -88,6 +89,7 @@ export async function buildBundle(outDir = join(ROOT, "bundle")) {
     await copyFile(DIST, join(stage, "server", "main.js"));
     await copyFile(DIST_SERVER, join(stage, "server", "server.js"));
     await copyFile(DIST_UNDICI, join(stage, "server", "undici.js"));
+    await copyFile(DIST_VIEW, join(stage, "server", "view.js"));
     // Node reads server/main.js as ESM only with "type": "module" above it (or by detection).
     const pkg = { name: manifest.name, version: manifest.version, private: true, type: "module" };
     await writeFile(join(stage, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);

@@ -1,7 +1,7 @@
 /**
  * Global setup of the "dist" test tier: makes sure dist/ is built from the sources as they are now,
  * so no run, targeted ones included (`npx vitest run test/e2e`), tests an old build. It builds
- * unless dist/main.js, dist/server.js and dist/undici.js are the very files it built last from inputs with the
+ * unless dist/main.js, server.js, undici.js and view.js are the very files it built last from inputs with the
  * same content (a hash of src/, prompts/, the build script and the package files), recorded in
  * node_modules/.cache/.
  */
@@ -26,6 +26,7 @@ const BIN = join(ROOT, "dist", "main.js");
 /** The bundle the bin imports, and undici, which the bundle imports on its first request. */
 const SERVER = join(ROOT, "dist", "server.js");
 const UNDICI = join(ROOT, "dist", "undici.js");
+const VIEW = join(ROOT, "dist", "view.js");
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
@@ -43,9 +44,11 @@ function inputsHash(): string {
 }
 
 const fileHash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-/** The built files' hash: the bin, the bundle it imports and undici. */
+/** The built files' hash: the bin, the bundle it imports, undici and the view. */
 const builtHash = () =>
-  [BIN, SERVER, UNDICI].every((f) => existsSync(f)) ? [BIN, SERVER, UNDICI].map(fileHash).join(":") : "";
+  [BIN, SERVER, UNDICI, VIEW].every((f) => existsSync(f))
+    ? [BIN, SERVER, UNDICI, VIEW].map(fileHash).join(":")
+    : "";
 
 export function setup(): void {
   const inputs = inputsHash();

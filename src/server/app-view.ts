@@ -3,8 +3,11 @@
  * resource that app-capable clients render beside a tool's answer. A tool opts in with one line,
  * `_meta: VIEW_TOOL_META` in its definition; the answer itself (content, structuredContent) is
  * the same with or without it, so clients without apps see exactly the text they saw before.
- * The HTML (src/view/, built by scripts/build-view.mjs) is loaded only when a client reads it.
+ * The HTML (src/view/, built by scripts/build-view.mjs into dist/view.js) is loaded only when a
+ * client reads it.
  */
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+
 export const UI_EXTENSION = "io.modelcontextprotocol/ui";
 export const VIEW_URI = "ui://cekura-dashboards/chart.html";
 export const VIEW_MIME = "text/html;profile=mcp-app";
@@ -24,9 +27,16 @@ export const VIEW_RESOURCE = Object.freeze({
   mimeType: VIEW_MIME,
 });
 
-/** The view's HTML: built at build time, carried in dist/main.js as text, evaluated on first read. */
+/** The view's HTML: built at build time into dist/view.js, beside the bundle, imported on first read. */
 export async function viewHtml(): Promise<string> {
-  return (await import("../view/chart.html")).default;
+  try {
+    return (await import("../view/chart.html")).default;
+  } catch {
+    throw new McpError(
+      ErrorCode.InternalError,
+      "The chart view could not be loaded: its file view.js, which sits beside server.js, is missing or unreadable, so the installation is incomplete. Reinstall the package (or the .mcpb bundle). The tools answer as before.",
+    );
+  }
 }
 
 /** resources/read of the view. No CSP in `_meta`: the host's default (no network) is what it needs. */

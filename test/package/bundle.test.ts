@@ -82,9 +82,10 @@ describe("the MCP Bundle", () => {
     expect(tools).toEqual(TOOL_NAMES.filter((t) => t !== "create_dashboard"));
   });
 
-  it("starts from the unpacked bundle alone and lists exactly the manifest's tools and prompts", async () => {
+  it("starts from the unpacked bundle alone, lists exactly the manifest's tools and prompts, and serves the chart view", async () => {
     const { command, args, env } = launch({ api_key: "", demo: "true" });
-    const { tools, prompts } = await listsOf(command, args, env);
+    const { tools, prompts, view } = await listsOf(command, args, env, { readView: true });
+    expect(view).toMatchObject({ text: expect.stringMatching(/^<!doctype html>/i) });
     expect(tools).toEqual(manifest.tools.map((t) => t.name));
     expect(prompts).toEqual(manifest.prompts.map((p) => p.name));
     for (const p of manifest.prompts) expect(p.text.length).toBeGreaterThan(20);

@@ -50,13 +50,14 @@ export function run(
 
 /**
  * Starts a server over stdio with the SDK client and returns the names in tools/list and
- * prompts/list; with `preview`, also the answer of one preview_widget_data call with those arguments.
+ * prompts/list; with `preview`, also the answer of one preview_widget_data call with those arguments;
+ * with `readView`, the chart view's HTML (or the error of reading it).
  */
 export async function listsOf(
   command: string,
   args: string[],
   env: Record<string, string>,
-  opts: { preview?: Record<string, unknown> } = {},
+  opts: { preview?: Record<string, unknown>; readView?: boolean } = {},
 ) {
   const transport = new StdioClientTransport({ command, args, env, stderr: "pipe" });
   let stderr = "";
@@ -74,7 +75,13 @@ export async function listsOf(
           content: { type: string; text?: string }[];
         })
       : undefined;
-    return { tools, prompts, preview, stderr: () => stderr };
+    const view = opts.readView
+      ? await client.readResource({ uri: "ui://cekura-dashboards/chart.html" }).then(
+          (r) => ({ text: String((r.contents[0] as { text?: unknown } | undefined)?.text ?? "") }),
+          (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+        )
+      : undefined;
+    return { tools, prompts, preview, view, stderr: () => stderr };
   } finally {
     await client.close();
   }

@@ -1,6 +1,7 @@
 /**
- * dist/ without undici.js (an install that lost a file): the server starts, a live call answers a
- * config error that names the missing file and says to reinstall, and nothing is sent upstream.
+ * dist/ without undici.js and view.js (an install that lost files): the server starts, a live call
+ * answers a config error that names the missing file and says to reinstall, nothing is sent
+ * upstream, and reading the chart view fails with a message that does the same.
  */
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,14 +22,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("an install without dist/undici.js", () => {
+describe("an install without dist/undici.js and dist/view.js", () => {
   it("answers a live call with a config error that names the file (a result, not a crash)", async () => {
     const upstream = await startFaultServer();
     try {
       const env = cleanEnv({ CEKURA_API_KEY: "sk-incomplete-canary-31", CEKURA_BASE_URL: upstream.origin });
-      const { tools, preview } = await listsOf(process.execPath, [join(dir, "main.js")], env, {
+      const { tools, preview, view } = await listsOf(process.execPath, [join(dir, "main.js")], env, {
         preview: LIVE_PREVIEW,
+        readView: true,
       });
+      expect(view).toMatchObject({ error: expect.stringMatching(/view\.js.*Reinstall/s) });
       expect(tools).toEqual([...TOOL_NAMES]);
       expect(preview?.isError).toBe(true);
       const text = preview?.content[0]?.text ?? "";

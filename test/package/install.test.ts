@@ -71,9 +71,10 @@ describe("the packed package", () => {
       expect(installed).not.toContain(`node_modules/${bundled}`);
   });
 
-  it("its bin answers tools/list and prompts/list in demo mode over stdio", async () => {
+  it("its bin answers tools/list and prompts/list in demo mode over stdio, and serves the chart view", async () => {
     const bin = join(app, "node_modules", ".bin", Object.keys(PKG.bin)[0]!);
-    const { tools, prompts, stderr } = await listsOf(bin, ["--demo"], cleanEnv());
+    const { tools, prompts, view, stderr } = await listsOf(bin, ["--demo"], cleanEnv(), { readView: true });
+    expect(view).toMatchObject({ text: expect.stringMatching(/^<!doctype html>/i) });
     expect(tools).toEqual([...TOOL_NAMES]);
     expect(prompts.length).toBeGreaterThanOrEqual(4);
     expect(stderr()).not.toMatch(/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/);

@@ -3,7 +3,7 @@
 // giving ONE self-contained HTML text: no external script, style, font or request, nothing that
 // needs eval, so it runs under the MCP Apps default CSP. scripts/build.mjs writes it beside the
 // server bundle as dist/view.js (writeViewModule), which the server imports on the first read of
-// the view (viewModulePlugin); vitest.config.ts uses buildViewHtml.
+// the view; vitest.config.ts uses buildViewHtml.
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,24 +82,6 @@ export async function buildViewHtml() {
 
 /** The file beside the server bundle that holds the view (writeViewModule writes it). */
 export const VIEW_FILE = "view.js";
-
-/**
- * esbuild plugin: the server's `import("../view/chart.html")` becomes `import("./view.js")`, a file
- * of its own, so the view's ~370 KB are read only when a client reads the view, never at start-up.
- * A value import of the view would put it back in the bundle, so it fails the build.
- */
-export function viewModulePlugin() {
-  return {
-    name: "view-module",
-    setup(b) {
-      b.onResolve({ filter: /[\\/]view[\\/]chart\.html$/ }, (args) =>
-        args.kind === "dynamic-import"
-          ? { path: `./${VIEW_FILE}`, external: true }
-          : { errors: [{ text: `${args.importer}: import the chart view with import()` }] },
-      );
-    },
-  };
-}
 
 /** Writes `outdir`/view.js: the view's HTML as the default export of an ES module. */
 export async function writeViewModule(outdir) {

@@ -31,7 +31,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { viewModulePlugin, writeViewModule } from "./build-view.mjs";
+import { VIEW_FILE, writeViewModule } from "./build-view.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -122,28 +122,46 @@ export const UNDICI_FILE = "undici.js";
 const UNDICI_EXPORTS = ["EnvHttpProxyAgent"];
 
 /**
- * undici in a file of its own: `import("undici")` becomes `import("./undici.js")`. Its 0.73 MB (all
- * of undici: the public entry loads fetch, WebSocket, caches and mocks too) are then read and
- * compiled on the first upstream request instead of at every start (Node 20: 227 -> 199 ms to
- * the tools/list answer, docs/performance.md). A static import would put undici back in the
- * bundle's start-up, so it fails the build.
+ * esbuild plugin: `import(<what>)` becomes `import("./<file>")`, a file of its own beside the bundle,
+ * read only when that import runs. Any other import of it (a value import, a require) would put it
+ * back in the bundle's start-up, so it fails the build.
  */
-const undiciApart = {
-  name: "undici-apart",
-  setup(b) {
-    b.onResolve({ filter: /^undici$/ }, (args) =>
-      args.kind === "dynamic-import"
-        ? { path: `./${UNDICI_FILE}`, external: true }
-        : {
-            errors: [
-              {
-                text: `${args.importer}: import undici with import() (a value import of undici would load it at start-up); types with "import type"`,
-              },
-            ],
-          },
-    );
-  },
-};
+function apart(name, filter, file, advice) {
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter }, (args) =>
+        args.kind === "dynamic-import"
+          ? { path: `./${file}`, external: true }
+          : { errors: [{ text: `${args.importer}: ${advice}` }] },
+      );
+    },
+  };
+}
+
+/**
+ * undici apart, in dist/undici.js: its 0.73 MB (all of undici: the public entry loads fetch,
+ * WebSocket, caches and mocks too) are read and compiled on the first upstream request instead of
+ * at every start (Node 20: 227 -> 199 ms to the tools/list answer, docs/performance.md).
+ */
+const undiciApart = apart(
+  "undici-apart",
+  /^undici$/,
+  UNDICI_FILE,
+  'import undici with import() (a value import would load it at start-up); types with "import type"',
+);
+
+/** The chart view apart, in dist/view.js: its ~370 KB are read when a client first reads the view. */
+const viewApart = apart(
+  "view-apart",
+  /[\\/]view[\\/]chart\.html$/,
+  VIEW_FILE,
+  "import the chart view with import()",
+);
+
+/** Gives an ESM bundle the `require` its CommonJS dependencies call. */
+const REQUIRE_BANNER =
+  "import { createRequire as __cdmCreateRequire } from 'node:module';\nconst require = __cdmCreateRequire(import.meta.url);";
 
 /** Writes `outdir`/undici.js: undici bundled as an ES module exporting UNDICI_EXPORTS. */
 export async function buildUndici(outdir) {
@@ -163,9 +181,7 @@ export async function buildUndici(outdir) {
     minifyWhitespace: true,
     minifySyntax: true,
     plugins: [lazyBuiltins],
-    banner: {
-      js: "import { createRequire as __cdmCreateRequire } from 'node:module';\nconst require = __cdmCreateRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
   });
 }
@@ -185,17 +201,8 @@ export function bundleOptions(overrides = {}) {
     minifyWhitespace: true,
     minifySyntax: true,
     loader: { ".md": "text" },
-    plugins: [
-      undiciApart,
-      lazyBuiltins,
-      lazyAjv,
-      sdkGuards,
-      viewModulePlugin(), // the MCP App view: dist/view.js, imported on first read (scripts/build-view.mjs)
-    ],
-    banner: {
-      // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-      js: "import { createRequire as __cdmCreateRequire } from 'node:module';\nconst require = __cdmCreateRequire(import.meta.url);",
-    },
+    plugins: [undiciApart, lazyBuiltins, lazyAjv, sdkGuards, viewApart],
+    banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
     ...overrides,
   };

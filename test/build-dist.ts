@@ -1,8 +1,8 @@
 /**
  * Global setup of the "dist" test tier: makes sure dist/ is built from the sources as they are now,
  * so no run, targeted ones included (`npx vitest run test/e2e`), tests an old build. It builds
- * unless dist/main.js, server.js, undici.js and view.js are the very files it built last from inputs with the
- * same content (a hash of src/, prompts/, the build script and the package files), recorded in
+ * unless dist/main.js, server.js, undici.js and view.js are the very files it built last from
+ * inputs with the same content (a hash of src/, prompts/, the build script and the package files), recorded in
  * node_modules/.cache/.
  */
 import { spawnSync } from "node:child_process";
@@ -23,7 +23,7 @@ const INPUTS = [
 ];
 const RECORD = join(ROOT, "node_modules", ".cache", "cekura-dist-build.json");
 const BIN = join(ROOT, "dist", "main.js");
-/** The bundle the bin imports, and undici, which the bundle imports on its first request. */
+/** The bundle the bin imports, and the files the bundle imports on first use (undici, the view). */
 const SERVER = join(ROOT, "dist", "server.js");
 const UNDICI = join(ROOT, "dist", "undici.js");
 const VIEW = join(ROOT, "dist", "view.js");
@@ -45,10 +45,8 @@ function inputsHash(): string {
 
 const fileHash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 /** The built files' hash: the bin, the bundle it imports, undici and the view. */
-const builtHash = () =>
-  [BIN, SERVER, UNDICI, VIEW].every((f) => existsSync(f))
-    ? [BIN, SERVER, UNDICI, VIEW].map(fileHash).join(":")
-    : "";
+const BUILT = [BIN, SERVER, UNDICI, VIEW];
+const builtHash = () => (BUILT.every((f) => existsSync(f)) ? BUILT.map(fileHash).join(":") : "");
 
 export function setup(): void {
   const inputs = inputsHash();

@@ -49,22 +49,20 @@ export async function createDispatcher(
     return err("no-undici");
   }
   try {
-    return ok(makeAgent(undici, connections, proxy));
+    return ok(
+      new undici.EnvHttpProxyAgent({
+        connections,
+        // Our own deadline governs (the call aborts the request), so undici's timeouts are off.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        httpProxy: "",
+        httpsProxy: proxy.httpsProxy,
+        noProxy: proxy.noProxy,
+      }),
+    );
   } catch {
     return err("bad-proxy");
   }
-}
-
-function makeAgent(undici: typeof import("undici"), connections: number, proxy: ProxySettings): Dispatcher {
-  return new undici.EnvHttpProxyAgent({
-    connections,
-    // Our own deadline governs (the call aborts the request), so undici's timeouts are off.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    httpProxy: "",
-    httpsProxy: proxy.httpsProxy,
-    noProxy: proxy.noProxy,
-  });
 }
 
 export function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -215,9 +215,7 @@ describe.concurrent("retries", () => {
     expect(b.text).toMatch(/^upstream: .*Retry after 1[12]\d s/s);
     expect(up.named("ra30").length).toBe(1);
     expect(up.named("ra-date").length).toBe(1);
-    // "At once": before the deadline (3 s) would have ended the wait as a timeout (expected: ms).
-    expect(a.ms).toBeLessThan(DEADLINE_MS);
-    expect(b.ms).toBeLessThan(DEADLINE_MS);
+    // "At once" is the categories above: a wait would have ended at the deadline as a timeout.
   });
 
   it("a 400 is never retried", async () => {

@@ -1,4 +1,11 @@
 /** Helpers of the package tests: run a command to its end, and ask a started server for its lists. */
+import { spawnSync } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { VIEW_URI } from "../../src/server/app-view.js";
+
 /** The arguments of the one preview the package tests make in live mode (undici loads for it). */
 export const LIVE_PREVIEW = {
   chart_type: "bar",
@@ -6,12 +13,6 @@ export const LIVE_PREVIEW = {
   aggregation_function: "avg",
   time_period: "day",
 };
-
-import { spawnSync } from "node:child_process";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const MCPB_CLI = resolve(ROOT, "node_modules/@anthropic-ai/mcpb/dist/cli/cli.js");
@@ -76,7 +77,7 @@ export async function listsOf(
         })
       : undefined;
     const view = opts.readView
-      ? await client.readResource({ uri: "ui://cekura-dashboards/chart.html" }).then(
+      ? await client.readResource({ uri: VIEW_URI }).then(
           (r) => ({ text: String((r.contents[0] as { text?: unknown } | undefined)?.text ?? "") }),
           (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
         )
